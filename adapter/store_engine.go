@@ -1,0 +1,139 @@
+package adapter
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/alexedwards/scs/v2"
+
+	"github.com/dancergo/dancergo/compat/sessionid"
+)
+
+// StoreEngine is an Engine built from scs parts: an scs Store (a CtxStore is
+// used as one), an scs Codec and an id scheme. A plain scs SessionManager
+// given the same Store and Codec, and the same cookie name, shares every
+// session with it.
+type StoreEngine struct {
+	Store scs.Store
+	Codec scs.Codec
+	IDs   sessionid.Scheme
+	// MaxSize, if positive, is the largest encoded session Save will store;
+	// a larger one is refused with ErrTooLarge and what was stored before is
+	// kept.
+	MaxSize int
+	// Lifetime is the server-side expiry given to a session that has no
+	// deadline of its own (one decoded by a codec that keeps none). Zero
+	// means 24 hours.
+	Lifetime time.Duration
+}
+
+// NewID returns a fresh id from the engine's scheme.
+func (e *StoreEngine) NewID() (string, error) { return e.IDs.New() }
+
+// ValidToken reports whether token is a valid id of the engine's scheme.
+func (e *StoreEngine) ValidToken(token string) bool { return e.IDs.Valid(token) }
+
+// Load finds and decodes the session with id token.
+func (e *StoreEngine) Load(ctx context.Context, token string) (Record, bool, error) {
+	b, found, err := e.find(ctx, token)
+	if err != nil || !found {
+		return Record{}, false, err
+	}
+	deadline, values, err := e.Codec.Decode(b)
+	if err != nil {
+		return Record{}, false, fmt.Errorf("%w: %w", ErrCorrupt, err)
+	}
+	if values == nil {
+		values = map[string]any{}
+	}
+	return Record{ID: token, Values: values, Deadline: deadline, Version: b}, true, nil
+}
+
+// Save encodes and commits rec. When changed is not nil it first re-reads the
+// stored session and applies only the changed keys onto it. A plain scs
+// Store offers no compare-and-set, so two saves racing between that read
+// and the commit can still lose one of them; engines with a store that can
+// check (Redis, memcached, files) do better.
+func (e *StoreEngine) Save(ctx context.Context, rec Record, changed []string) (string, error) {
+	values := rec.Values
+	if changed != nil {
+		current, found, err := e.Load(ctx, rec.ID)
+		if err != nil && !isCorrupt(err) {
+			return "", err
+		}
+		if found {
+			values = Merge(current.Values, rec.Values, changed)
+		}
+	}
+	deadline := rec.Deadline
+	if deadline.IsZero() {
+		deadline = time.Now().Add(e.lifetime())
+	}
+	b, err := e.Codec.Encode(deadline, values)
+	if err != nil {
+		return "", fmt.Errorf("dancergo: encode session: %w", err)
+	}
+	if e.MaxSize > 0 && len(b) > e.MaxSize {
+		return "", fmt.Errorf("%w: %d bytes encoded, limit %d", ErrTooLarge, len(b), e.MaxSize)
+	}
+	if err := e.commit(ctx, rec.ID, b, deadline); err != nil {
+		return "", err
+	}
+	return rec.ID, nil
+}
+
+// Delete removes the session with this id.
+func (e *StoreEngine) Delete(ctx context.Context, id string) error {
+	var err error
+	if cs, ok := e.Store.(scs.CtxStore); ok {
+		err = cs.DeleteCtx(ctx, id)
+	} else {
+		err = e.Store.Delete(id)
+	}
+	if err != nil {
+		return fmt.Errorf("%w: delete: %w", ErrStore, err)
+	}
+	return nil
+}
+
+func (e *StoreEngine) find(ctx context.Context, id string) ([]byte, bool, error) {
+	var (
+		b     []byte
+		found bool
+		err   error
+	)
+	if cs, ok := e.Store.(scs.CtxStore); ok {
+		b, found, err = cs.FindCtx(ctx, id)
+	} else {
+		b, found, err = e.Store.Find(id)
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("%w: find: %w", ErrStore, err)
+	}
+	return b, found, nil
+}
+
+func (e *StoreEngine) commit(ctx context.Context, id string, b []byte, expiry time.Time) error {
+	var err error
+	if cs, ok := e.Store.(scs.CtxStore); ok {
+		err = cs.CommitCtx(ctx, id, b, expiry)
+	} else {
+		err = e.Store.Commit(id, b, expiry)
+	}
+	if err != nil {
+		return fmt.Errorf("%w: commit: %w", ErrStore, err)
+	}
+	return nil
+}
+
+func (e *StoreEngine) lifetime() time.Duration {
+	if e.Lifetime > 0 {
+		return e.Lifetime
+	}
+	return DefaultLifetime
+}
+
+// DefaultLifetime is how long a session lives on the server when nothing
+// else is configured; it is scs's default too.
+const DefaultLifetime = 24 * time.Hour
