@@ -3,3 +3,5 @@ module github.com/dancergo/dancergo
 go 1.26
 
 require github.com/alexedwards/scs/v2 v2.9.0
+
+require gopkg.in/yaml.v3 v3.0.1 // indirect
