@@ -1,0 +1,95 @@
+package perlyaml
+
+import (
+	"fmt"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/dancergo/dancergo/compat/perl"
+)
+
+// session3K is a typical larger session, about 3 KB of YAML: a user
+// object, a cart of items, flash messages, preferences, a CSRF token.
+func session3K() any {
+	var items []any
+	for i := range 12 {
+		items = append(items, map[string]any{
+			"sku": fmt.Sprintf("SKU-%05d", i), "name": "Widget number " + fmt.Sprint(i),
+			"qty": fmt.Sprint(i%3 + 1), "price": "19.99", "options": []any{"red", "large"},
+		})
+	}
+	return &perl.Object{Class: "Dancer::Session::YAML", Value: map[string]any{
+		"id":    "28916622899025625182265681350777896",
+		"user":  &perl.Object{Class: "My::User", Value: map[string]any{"name": "alice", "uid": "1001", "roles": []any{"admin", "dev"}, "email": "alice@example.com"}},
+		"cart":  items,
+		"flash": []any{"Saved: your changes are live", "It's done"},
+		"note":  strings.Repeat("A longer note that spans lines.\n", 5),
+		"prefs": map[string]any{"lang": "fr", "tz": "Europe/Paris", "theme": "dark", "page_size": "50"},
+		"csrf":  "f3a9c1d2e4b5a6978877665544332211",
+		"last":  "2026-11-29T09:53:09Z", "utf8": "café ☺ 日本", "empty": "", "undef": nil,
+	}}
+}
+
+func benchValues(b *testing.B) map[string]any {
+	all := fixtures(b, "yaml/all/*.yml")[0]
+	v, err := Unmarshal(readFile(b, all))
+	if err != nil {
+		b.Fatal(err)
+	}
+	return map[string]any{"all": v, "3K": session3K()}
+}
+
+func BenchmarkEncode(b *testing.B) {
+	for name, v := range benchValues(b) {
+		b.Run(name, func(b *testing.B) {
+			out, _ := Marshal(v)
+			b.SetBytes(int64(len(out)))
+			b.ReportAllocs()
+			defer reportCPU(b)()
+			for b.Loop() {
+				if _, err := Marshal(v); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+func BenchmarkDecode(b *testing.B) {
+	for name, v := range benchValues(b) {
+		data, err := Marshal(v)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(name, func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			b.ReportAllocs()
+			defer reportCPU(b)()
+			for b.Loop() {
+				if _, err := Unmarshal(data); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// reportCPU adds the metric cpu-ns/op: the process's CPU time per
+// operation, which unlike ns/op does not grow when other processes share
+// the machine's cores (it includes the garbage collector's work).
+func reportCPU(b *testing.B) func() {
+	start := cpuTime()
+	return func() {
+		b.ReportMetric(float64((cpuTime()-start).Nanoseconds())/float64(b.N), "cpu-ns/op")
+	}
+}
+
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
