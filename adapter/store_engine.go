@@ -22,10 +22,6 @@ type StoreEngine struct {
 	// a larger one is refused with ErrTooLarge and what was stored before is
 	// kept.
 	MaxSize int
-	// Lifetime is the server-side expiry given to a session that has no
-	// deadline of its own (one decoded by a codec that keeps none). Zero
-	// means 24 hours.
-	Lifetime time.Duration
 }
 
 // NewID returns a fresh id from the engine's scheme.
@@ -66,18 +62,14 @@ func (e *StoreEngine) Save(ctx context.Context, rec Record, changed []string) (s
 			values = Merge(current.Values, rec.Values, changed)
 		}
 	}
-	deadline := rec.Deadline
-	if deadline.IsZero() {
-		deadline = time.Now().Add(e.lifetime())
-	}
-	b, err := e.Codec.Encode(deadline, values)
+	b, err := e.Codec.Encode(rec.Deadline, values)
 	if err != nil {
 		return "", fmt.Errorf("dancergo: encode session: %w", err)
 	}
 	if e.MaxSize > 0 && len(b) > e.MaxSize {
 		return "", fmt.Errorf("%w: %d bytes encoded, limit %d", ErrTooLarge, len(b), e.MaxSize)
 	}
-	if err := e.commit(ctx, rec.ID, b, deadline); err != nil {
+	if err := e.commit(ctx, rec.ID, b, rec.Deadline); err != nil {
 		return "", err
 	}
 	return rec.ID, nil
@@ -126,14 +118,3 @@ func (e *StoreEngine) commit(ctx context.Context, id string, b []byte, expiry ti
 	}
 	return nil
 }
-
-func (e *StoreEngine) lifetime() time.Duration {
-	if e.Lifetime > 0 {
-		return e.Lifetime
-	}
-	return DefaultLifetime
-}
-
-// DefaultLifetime is how long a session lives on the server when nothing
-// else is configured; it is scs's default too.
-const DefaultLifetime = 24 * time.Hour
