@@ -232,35 +232,38 @@ func (s *Session) load() error {
 	if s.loaded {
 		return nil
 	}
-	s.rec = Record{Values: map[string]any{}}
+	s.loaded = true
+	s.rec = Record{}
 	token := requestCookie(s.req, s.m.Cookie.Name)
-	if token == "" {
-		s.loaded = true
-		return nil
-	}
-	if !s.m.Engine.ValidToken(token) {
+	switch {
+	case token == "":
+	case !s.m.Engine.ValidToken(token):
 		// A forged, mangled or foreign cookie: a fresh session, as Dancer.
 		s.m.logger().Debug("dancergo: ignoring invalid session cookie", "cookie", s.m.Cookie.Name, "length", len(token))
-		s.loaded = true
-		return nil
-	}
-	s.token = token
-	rec, found, err := s.m.Engine.Load(s.req.Context(), token)
-	switch {
-	case errors.Is(err, ErrCorrupt):
-		s.m.logger().Warn("dancergo: stored session cannot be decoded; starting a fresh one", "error", err)
-	case err != nil:
-		s.fail(err)
-		return s.err
-	case found:
-		if rec.Values == nil {
-			rec.Values = map[string]any{}
+	default:
+		s.token = token
+		rec, found, err := s.m.Engine.Load(s.req.Context(), token)
+		switch {
+		case errors.Is(err, ErrCorrupt):
+			s.m.logger().Warn("dancergo: stored session cannot be decoded; starting a fresh one", "error", err)
+		case err != nil:
+			s.loaded = false
+			s.fail(err)
+			return s.err
+		case found:
+			if rec.Values == nil {
+				rec.Values = map[string]any{}
+			}
+			if id, _ := rec.Values[idKey].(string); id != rec.ID {
+				rec.Values[idKey] = rec.ID
+			}
+			s.rec = rec
+			s.stored = true
 		}
-		rec.Values[idKey] = rec.ID
-		s.rec = rec
-		s.stored = true
 	}
-	s.loaded = true
+	if s.rec.Values == nil {
+		s.rec.Values = map[string]any{}
+	}
 	return nil
 }
 

@@ -55,7 +55,7 @@ func (BinaryCodec) Decode(b []byte) (time.Time, map[string]any, error) {
 	if n <= 0 {
 		return time.Time{}, nil, fmt.Errorf("%w: deadline", ErrBinary)
 	}
-	d := binaryDecoder{b: b, pos: 1 + n}
+	d := binaryDecoder{b: b, s: string(b), pos: 1 + n}
 	v, err := d.value(0)
 	if err != nil {
 		return time.Time{}, nil, err
@@ -126,6 +126,7 @@ func appendValue(b []byte, v any, depth int) ([]byte, error) {
 
 type binaryDecoder struct {
 	b   []byte
+	s   string // b as one string: keys and values are cut from it, not copied one by one
 	pos int
 }
 
@@ -156,7 +157,7 @@ func (d *binaryDecoder) str() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	s := string(d.b[d.pos : d.pos+n])
+	s := d.s[d.pos : d.pos+n]
 	d.pos += n
 	return s, nil
 }
