@@ -80,11 +80,30 @@ func (s *Session) Set(key string, value any) error {
 	if err := s.load(); err != nil {
 		return err
 	}
+	if err := s.checkSize(key, v); err != nil {
+		return err
+	}
 	if err := s.ensureID(); err != nil {
 		return err
 	}
 	s.rec.Values[key] = v
 	s.markChanged(key)
+	return nil
+}
+
+// checkSize refuses a value that would make the session larger than the
+// manager's MaxSize. Callers hold s.mu and have loaded.
+func (s *Session) checkSize(key string, v any) error {
+	if s.m.MaxSize <= 0 {
+		return nil
+	}
+	size := perl.Size(s.rec.Values) + perl.Size(v) + len(key) + 2
+	if old, ok := s.rec.Values[key]; ok {
+		size -= perl.Size(old) + len(key) + 2
+	}
+	if size > s.m.MaxSize {
+		return fmt.Errorf("%w: setting %q would make the session about %d bytes, limit %d (session_max_size)", ErrTooLarge, key, size, s.m.MaxSize)
+	}
 	return nil
 }
 
