@@ -512,6 +512,9 @@ func (d *decoder) key(c string) (key, rest string, err error) {
 // looksLikeKey reports whether the text after "- " starts a compact
 // mapping: "key: ...", "'key': ...", "\"key\": ..." or "? ...".
 func looksLikeKey(s string) bool {
+	if s == "" {
+		return false
+	}
 	switch s[0] {
 	case '?':
 		return len(s) == 1 || s[1] == ' '

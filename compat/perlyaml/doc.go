@@ -65,8 +65,15 @@
 //     key of a compact "- key: value" mapping, has its " written \x22 when
 //     YAML.pm's loader would otherwise take the entry for a mapping (or not
 //     take it for one);
-//   - the first key of a compact mapping that YAML.pm would write plain but
-//     that starts with ':' is single-quoted.
+//   - a key that YAML.pm would write plain but that starts with ':' (as the
+//     first key of a compact mapping) or with '=' then ':' (anywhere) is
+//     single-quoted;
+//   - a blessed reference to undef is written !!perl/ref:C {=: ~}, which
+//     YAML.pm reads back as such (YAML.pm itself writes the stringified
+//     reference, "C=SCALAR(0x...)", and would read "!!perl/scalar:C ~" as a
+//     reference to the string "~");
+//   - a document that is a multi-line string starting with whitespace is
+//     double-quoted (YAML.pm's "--- |2" does not load back).
 //
 // Strings must be valid UTF-8: a Perl string is text, and Dancer writes
 // session files through an UTF-8 layer.

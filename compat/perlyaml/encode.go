@@ -505,6 +505,13 @@ func (e *encoder) value(s string, off int, inSeq bool) error {
 	if !ok {
 		return fmt.Errorf("%w: string %q is not valid UTF-8", ErrUnsupported, s)
 	}
+	if st == styleBlock && off < 0 && startsWithSpace(s) {
+		// A document that is a block scalar with an indentation indicator
+		// does not load back in YAML.pm (it counts the indicator from
+		// column -1).
+		st = styleDouble
+		e.departed = true
+	}
 	e.buf = append(e.buf, ' ')
 	switch st {
 	case stylePlain:

@@ -251,3 +251,54 @@ func TestStyleIsYAMLpm(t *testing.T) {
 		}
 	}
 }
+
+// documentCases are values written as a whole document.
+var documentCases = []struct {
+	name  string
+	value any
+	want  string
+}{
+	{"string", "hello", "--- hello\n"},
+	{"undef", nil, "--- ~\n"},
+	{"empty hash", map[string]any{}, "--- {}\n"},
+	{"empty array", []any{}, "--- []\n"},
+	{"array", []any{"a", map[string]any{"k": "v"}}, "---\n- a\n- k: v\n"},
+	{"blessed empty hash", &perl.Object{Class: "Dancer::Session::YAML", Value: map[string]any{}}, "--- !!perl/hash:Dancer::Session::YAML {}\n"},
+	{"block", long + "\nx\n", "--- |\n" + long + "\nx\n"},
+	{"block starting with a space (YAML.pm: |2, unreadable)", " " + long + "\nx", `--- " ` + long + `\nx"` + "\n"},
+	{"scalar ref", &perl.Ref{Value: " " + long + "\nx"}, "--- !!perl/ref\n=: |-2\n   " + long + "\n  x\n"},
+}
+
+func TestDocuments(t *testing.T) {
+	var docs []string
+	for _, tc := range documentCases {
+		got, err := Marshal(tc.value)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(got) != tc.want {
+			t.Errorf("%s: Marshal = %q, want %q", tc.name, got, tc.want)
+		}
+		back, err := Unmarshal(got)
+		if err != nil {
+			t.Errorf("%s: Unmarshal(%q): %v", tc.name, got, err)
+		} else if d := diff(back, tc.value); d != "" {
+			t.Errorf("%s: Unmarshal(%q): %s", tc.name, got, d)
+		}
+		docs = append(docs, string(got))
+	}
+	needPerl(t)
+	var loaded []struct {
+		Value any
+		Error string
+	}
+	yamlPM(t, "load", docs, &loaded)
+	for i, tc := range documentCases {
+		got, err := perl.FromJSONValue(loaded[i].Value)
+		if loaded[i].Error != "" || err != nil {
+			t.Errorf("%s: YAML.pm cannot load %q: %s %v", tc.name, docs[i], loaded[i].Error, err)
+		} else if d := diff(got, tc.value); d != "" {
+			t.Errorf("%s: YAML.pm loads %q: %s", tc.name, docs[i], d)
+		}
+	}
+}
