@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/dancergo/dancergo/compat/perl"
 )
@@ -39,6 +40,8 @@ func TestUnmarshal(t *testing.T) {
 		{"literal chomping", "a: |\n  x\n\nb: |-\n  x\n\nc: |+\n  x\n\nd: |2\n   x\n", map[string]any{"a": "x\n", "b": "x", "c": "x\n\n", "d": " x\n"}},
 		{"literal with comment line and indicator order", "a: |-2 # c\n    x\n  y\n", map[string]any{"a": "  x\ny"}},
 		{"folded", "a: >\n  one\n  two\n\n  three\n   four\nb: 1\n", map[string]any{"a": "one two\nthree\n four\n", "b": "1"}},
+		{"folded as YAML.pm folds", "a: >\n  one\n  two\n\n  three\n   four\n\n\n  five\n  six\n\n  seven\nb: >-\n  x\n\n\n  y\nc: >+\n  p\n  q\n\nd: >\n  a\n\n  b\n\n  c\n",
+			map[string]any{"a": "one two\nthree\n four\n\n\nfive six\nseven\n", "b": "x\n\ny", "c": "p q\n\n", "d": "a\nb\n\nc\n"}},
 		{"complex key", "? |-\n  a\n  b\n: v\n? x\n: y\n", map[string]any{"a\nb": "v", "x": "y"}},
 		{"complex key in nested mapping", "a:\n  ? |-\n    k\n    l\n: v\n  b: c\n", map[string]any{"a": map[string]any{"k\nl": "v", "b": "c"}}},
 		{"flow collections", "a: [x, 'y z', \"w\", [], {k: v, l: [1]}]\nb: {}\n",
@@ -160,4 +163,100 @@ func itoa(i int) string {
 		return string(rune('0' + i))
 	}
 	return itoa(i/10) + string(rune('0'+i%10))
+}
+
+// TestMarshalShared: shared references get anchors, empty ones do not (a
+// nil map has no identity of its own), and a cycle is an error.
+func TestMarshalShared(t *testing.T) {
+	m := map[string]any{"k": "v"}
+	l := []any{"x"}
+	o := &perl.Object{Class: "C", Value: map[string]any{"a": "1"}}
+	r := &perl.Ref{Value: "s"}
+	v := map[string]any{"a": m, "b": m, "c": l, "d": l, "e": o, "f": o, "g": r, "h": []any{r},
+		"n1": map[string]any(nil), "n2": map[string]any(nil), "e1": []any{}, "e2": []any{}}
+	got, err := Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "---\na: &1\n  k: v\nb: *1\nc: &2\n  - x\nd: *2\ne: &3 !!perl/hash:C\n  a: 1\ne1: []\ne2: []\nf: *3\ng: &4 !!perl/ref\n  =: s\nh:\n  - *4\nn1: {}\nn2: {}\n"
+	if string(got) != want {
+		t.Fatalf("Marshal =\n%s\nwant\n%s", got, want)
+	}
+	cyclic := map[string]any{}
+	cyclic["self"] = []any{cyclic}
+	if _, err := Marshal(cyclic); !errors.Is(err, ErrUnsupported) {
+		t.Fatalf("Marshal(cycle) = %v, want ErrUnsupported", err)
+	}
+}
+
+func TestMarshalErrors(t *testing.T) {
+	deep := any("x")
+	for range MaxDepth + 1 {
+		deep = []any{deep}
+	}
+	for name, v := range map[string]any{
+		"bad UTF-8 value":    map[string]any{"k": "caf\xe9"},
+		"bad UTF-8 key":      map[string]any{"caf\xe9": "v"},
+		"object of a scalar": &perl.Object{Class: "C", Value: "x"},
+		"object of nil ref":  &perl.Object{Class: "C", Value: (*perl.Ref)(nil)},
+		"bad class":          &perl.Object{Class: "My Class", Value: map[string]any{}},
+		"class with colon":   &perl.Object{Class: "A:B", Value: map[string]any{}},
+		"empty class":        &perl.Object{Class: "", Value: map[string]any{}},
+		"struct":             struct{ X int }{1},
+		"too deep":           deep,
+	} {
+		if _, err := Marshal(v); !errors.Is(err, ErrUnsupported) {
+			t.Errorf("%s: Marshal = %v, want ErrUnsupported", name, err)
+		}
+	}
+	// Go values outside the model are normalized first.
+	got, err := Marshal(map[string]any{"n": 7, "l": []string{"a"}, "m": map[string]int{"x": 1}})
+	if err != nil || string(got) != "---\nl:\n  - a\nm:\n  x: 1\nn: 7\n" {
+		t.Fatalf("Marshal of plain Go values = %q, %v", got, err)
+	}
+}
+
+// TestLargeInputs reads inputs of a few megabytes shaped to hit quadratic
+// paths (folding, long lines, wide collections, repeated aliases); each
+// must take time in proportion to its size.
+func TestLargeInputs(t *testing.T) {
+	if testing.Short() {
+		t.Skip("large inputs")
+	}
+	lines := strings.Repeat("  word\n", 200000)
+	var flow strings.Builder
+	flow.WriteString("a: [")
+	for range 200000 {
+		flow.WriteString("x, ")
+	}
+	flow.WriteString("y]\n")
+	var aliases strings.Builder
+	aliases.WriteString("a: &a [1, 2, 3]\nb:\n")
+	for range 100000 {
+		aliases.WriteString("  - *a\n")
+	}
+	var keys strings.Builder
+	for i := range 100000 {
+		keys.WriteString("k" + itoa(i) + ": v\n")
+	}
+	for name, in := range map[string]string{
+		"folded":        "a: >\n" + lines,
+		"literal":       "a: |\n" + lines,
+		"long plain":    "a: " + strings.Repeat("x", 4<<20) + "\n",
+		"long escapes":  "a: \"" + strings.Repeat(`\"\x41`, 500000) + "\"\n",
+		"wide flow":     flow.String(),
+		"many aliases":  aliases.String(),
+		"many keys":     keys.String(),
+		"many entries":  strings.Repeat("- a\n", 300000),
+		"compact depth": strings.Repeat("- ", MaxDepth) + "x\n",
+	} {
+		start := time.Now()
+		_, err := Unmarshal([]byte(in))
+		if d := time.Since(start); d > 20*time.Second {
+			t.Errorf("%s (%d bytes): %v", name, len(in), d)
+		}
+		if err != nil && name != "many aliases" {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
 }

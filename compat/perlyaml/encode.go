@@ -184,6 +184,9 @@ func (e *encoder) prewalk(v any, depth int) error {
 	case nil, string, int64, float64, bool:
 		return nil
 	case map[string]any:
+		if len(x) == 0 {
+			return nil // every nil map has one address; Perl writes {} either way
+		}
 		id := refID{reflect.ValueOf(x).UnsafePointer(), -1}
 		if again, err := e.enter(id); again || err != nil {
 			return err
@@ -332,7 +335,7 @@ func (e *encoder) node(v any, off int, inSeq bool) error {
 		}
 	case map[string]any:
 		anchored := false
-		if e.shared > 0 {
+		if e.shared > 0 && len(x) > 0 {
 			var alias bool
 			if anchored, alias = e.anchorOrAlias(refID{reflect.ValueOf(x).UnsafePointer(), -1}); alias {
 				return nil

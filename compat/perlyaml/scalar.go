@@ -211,32 +211,43 @@ done:
 // one after empty lines, one of the breaks goes; then chomping.
 func unfold(lines []string, chomp byte) string {
 	startsText := func(s string) bool { return s != "" && !startsWithSpace(s) }
-	var joined []string
+	// Runs of text lines are joined with spaces; joined holds the [start,
+	// end) line ranges of the resulting lines.
+	type run struct{ start, end int }
+	var joined []run
 	for i, l := range lines {
 		if i > 0 && startsText(lines[i-1]) && startsText(l) {
-			joined[len(joined)-1] += " " + l
+			joined[len(joined)-1].end = i + 1
 			continue
 		}
-		joined = append(joined, l)
+		joined = append(joined, run{i, i + 1})
 	}
 	var b strings.Builder
-	for i := 0; i < len(joined); i++ {
-		b.WriteString(joined[i])
+	write := func(r run) {
+		for i := r.start; i < r.end; i++ {
+			if i > r.start {
+				b.WriteByte(' ')
+			}
+			b.WriteString(lines[i])
+		}
 		b.WriteByte('\n')
-		if !startsText(joined[i]) {
+	}
+	text := func(r run) bool { return startsText(lines[r.start]) }
+	for i := 0; i < len(joined); i++ {
+		write(joined[i])
+		if !text(joined[i]) {
 			continue
 		}
 		j := i + 1
-		for j < len(joined) && joined[j] == "" {
+		for j < len(joined) && lines[joined[j].start] == "" {
 			j++
 		}
-		if j > i+1 && j < len(joined) && startsText(joined[j]) {
+		if j > i+1 && j < len(joined) && text(joined[j]) {
 			// drop one break; the line at j cannot start another such run
 			for k := i + 2; k < j; k++ {
 				b.WriteByte('\n')
 			}
-			b.WriteString(joined[j])
-			b.WriteByte('\n')
+			write(joined[j])
 			i = j
 		}
 	}

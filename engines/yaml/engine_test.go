@@ -609,3 +609,16 @@ func TestOpen(t *testing.T) {
 		})
 	}
 }
+
+// TestNotAFile: something other than a regular file at a session's path is
+// no session (Dancer checks -f too), not a store failure.
+func TestNotAFile(t *testing.T) {
+	e := newEngine(t, yaml.Options{})
+	id, _ := e.NewID()
+	if err := os.Mkdir(filepath.Join(e.Dir(), id+".yml"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if _, found, err := e.Load(ctx, id); found || err != nil {
+		t.Fatalf("Load of a directory = %v, %v", found, err)
+	}
+}

@@ -12,8 +12,9 @@ import (
 	"time"
 )
 
-// IDs yields the id of every session file in the directory (the files this
-// engine would read: <id>.yml with a valid id).
+// IDs yields the id of every session file in the directory: the regular
+// files named like a session (as Purge knows them) whose id this engine
+// accepts.
 func (e *Engine) IDs(ctx context.Context) iter.Seq2[string, error] {
 	return func(yield func(string, error) bool) {
 		entries, err := os.ReadDir(e.dir)
@@ -26,7 +27,7 @@ func (e *Engine) IDs(ctx context.Context) iter.Seq2[string, error] {
 				yield("", err)
 				return
 			}
-			id, ok := strings.CutSuffix(entry.Name(), suffix)
+			id, ok := sessionFileID(entry.Name())
 			if ok && e.ids.Valid(id) && entry.Type().IsRegular() {
 				if !yield(id, nil) {
 					return

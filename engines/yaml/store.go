@@ -73,6 +73,12 @@ func readLocked(path string) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
+	if info, err := f.Stat(); err != nil {
+		return nil, err
+	} else if !info.Mode().IsRegular() {
+		// Not a session, whatever its name (Dancer checks -f too).
+		return nil, fmt.Errorf("%s is not a regular file: %w", path, fs.ErrNotExist)
+	}
 	if err := sharedLock(f); err != nil {
 		return nil, fmt.Errorf("lock %s: %w", path, err)
 	}
