@@ -43,7 +43,8 @@ var encoderPool = sync.Pool{New: func() any { return new(encoder) }}
 // encoder holds the scratch space of one Marshal call; it is pooled.
 type encoder struct {
 	buf   []byte
-	pairs []keyValue // a stack of sorted entries, one run per open mapping
+	pairs []keyValue // a stack of entries, one run per open mapping
+	order []int32    // the same runs, sorted by key: indexes into pairs
 	// refs counts, by identity, the references met by prewalk (searched
 	// in order while few, through index beyond); shared is how many occur
 	// more than once (and so get an anchor).
@@ -81,6 +82,7 @@ func (e *encoder) release() {
 	e.buf = e.buf[:0]
 	clear(e.pairs[:cap(e.pairs)])
 	e.pairs = e.pairs[:0]
+	e.order = e.order[:0]
 	e.forget()
 	e.anchor, e.departed = 0, false
 	encoderPool.Put(e)
@@ -429,23 +431,30 @@ func (e *encoder) mapping(m map[string]any, tag, class string, off int, compact 
 	} else {
 		e.buf = append(e.buf, '\n')
 	}
+	// The entries go on a stack shared with the nested mappings; they are
+	// sorted through an index, which moves no pointers.
 	base := len(e.pairs)
 	for k, v := range m {
 		e.pairs = append(e.pairs, keyValue{k, v})
 	}
-	pairs := e.pairs[base:]
-	slices.SortFunc(pairs, func(a, b keyValue) int {
+	ibase := len(e.order)
+	for i := range len(m) {
+		e.order = append(e.order, int32(base+i))
+	}
+	order := e.order[ibase:]
+	slices.SortFunc(order, func(a, b int32) int {
+		ka, kb := e.pairs[a].key, e.pairs[b].key
 		switch { // YAML.pm writes "=" last
-		case a.key == valueKey:
+		case ka == valueKey:
 			return 1
-		case b.key == valueKey:
+		case kb == valueKey:
 			return -1
 		}
-		return strings.Compare(a.key, b.key)
+		return strings.Compare(ka, kb)
 	})
 	child := off + 2
-	for i := range pairs {
-		p := e.pairs[base+i] // e.pairs may grow (and move) below
+	for i := range order {
+		p := e.pairs[e.order[ibase+i]] // both stacks may grow (and move) below
 		if compact && i == 0 {
 			if err := e.key(p.key, child, true); err != nil {
 				return err
@@ -463,6 +472,7 @@ func (e *encoder) mapping(m map[string]any, tag, class string, off int, compact 
 	}
 	clear(e.pairs[base:])
 	e.pairs = e.pairs[:base]
+	e.order = e.order[:ibase]
 	return nil
 }
 

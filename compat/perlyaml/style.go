@@ -23,6 +23,44 @@ const (
 // strings Dancer handles (decoded parameters, values read back through an
 // UTF-8 layer); isSpace is the same set.
 func chooseStyle(s string) (st style, ok bool) {
+	// Most strings are words, numbers and ids: plain without a second look.
+	i := 0
+scan:
+	for i < len(s) {
+		switch c := s[i]; {
+		case plainASCII[c]:
+		case (c == '-' || c == ':') && i+1 < len(s) && s[i+1] != ' ':
+			// not "- ", ": ", a final ':' or "-" alone (dates, times, URLs)
+		case c == '@' && i > 0:
+		default:
+			break scan
+		}
+		i++
+	}
+	if i == len(s) && s != "" && s[0] != ' ' && s[len(s)-1] != ' ' {
+		return stylePlain, true
+	}
+	return chooseStyleSlow(s)
+}
+
+// plainASCII marks the ASCII characters no style rule looks at, and the
+// space (which the fast path checks is neither first nor last; the
+// characters that matter next to a space are not marked).
+var plainASCII = func() (t [256]bool) {
+	for c := '0'; c <= '9'; c++ {
+		t[c] = true
+	}
+	for c := 'a'; c <= 'z'; c++ {
+		t[c] = true
+		t[c-'a'+'A'] = true
+	}
+	for _, c := range " _./+()$;<" {
+		t[c] = true
+	}
+	return t
+}()
+
+func chooseStyleSlow(s string) (st style, ok bool) {
 	var (
 		escape, newline, apostrophe bool
 		plain                       = s != "" && s != "-" && s != "="

@@ -302,3 +302,25 @@ func TestDocuments(t *testing.T) {
 		}
 	}
 }
+
+// TestChooseStyleFastPath checks the fast path against the full rules on
+// every short ASCII string.
+func TestChooseStyleFastPath(t *testing.T) {
+	alphabet := []byte(" aZ09_.,/+()$;<=@-:?#'\"{}[]|>~!&*%^`\t\n\x01")
+	var check func(prefix []byte, n int)
+	check = func(prefix []byte, n int) {
+		s := string(prefix)
+		got, _ := chooseStyle(s)
+		want, _ := chooseStyleSlow(s)
+		if got != want {
+			t.Fatalf("chooseStyle(%q) = %v, rules say %v", s, got, want)
+		}
+		if n == 0 {
+			return
+		}
+		for _, c := range alphabet {
+			check(append(prefix, c), n-1)
+		}
+	}
+	check(nil, 3)
+}
