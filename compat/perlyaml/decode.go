@@ -144,7 +144,7 @@ func (d *decoder) content() string { return d.src[d.pos+d.indent() : d.end] }
 // skipBlank skips lines that are empty, white or comments, as YAML.pm's
 // _parse_throwaway_comments does between the entries of a collection.
 func (d *decoder) skipBlank() {
-	for !d.eof && d.vcol < 0 && isBlankOrComment(d.text()) {
+	for !d.eof && d.vcol < 0 && isBlankOrComment(d.src[d.pos+d.ind:d.end]) {
 		d.advance()
 	}
 }
