@@ -71,11 +71,22 @@ func (e Encoder) Marshal(v any) ([]byte, error) {
 	return out, nil
 }
 
+type keyOffset struct {
+	key    string
+	offset int
+}
+
+// keyIndexFrom is how many distinct keys a writer scans before it indexes
+// them in a map.
+const keyIndexFrom = 32
+
 type writer struct {
 	buf []byte
-	// keys maps each hash key written so far to its 1-based body offset,
-	// for COPY.
-	keys map[string]int
+	// keys holds each hash key written so far with its 1-based body offset,
+	// for COPY; a session has few distinct keys, so a slice scanned from
+	// the end beats a map until keyIndex takes over.
+	keys     []keyOffset
+	keyIndex map[string]int
 	// sorted is scratch space for sorting one hash's keys.
 	sorted []string
 }
@@ -231,16 +242,42 @@ func (w *writer) writeBinary(s string) {
 // writeKey writes a hash key, or a COPY of the same key written earlier
 // when that is shorter.
 func (w *writer) writeKey(k string) {
-	if off, ok := w.keys[k]; ok && len(k) > 2 {
+	if len(k) <= 2 {
+		// A COPY takes at least two bytes: no gain.
+		w.writeString(k)
+		return
+	}
+	if off, ok := w.findKey(k); ok {
 		w.buf = append(w.buf, tagCopy)
 		w.buf = binary.AppendUvarint(w.buf, uint64(off))
 		return
 	}
-	if w.keys == nil {
-		w.keys = make(map[string]int)
+	off := w.offset()
+	if w.keyIndex != nil {
+		w.keyIndex[k] = off
+	} else {
+		w.keys = append(w.keys, keyOffset{k, off})
+		if len(w.keys) > keyIndexFrom {
+			w.keyIndex = make(map[string]int, 2*len(w.keys))
+			for _, e := range w.keys {
+				w.keyIndex[e.key] = e.offset
+			}
+		}
 	}
-	w.keys[k] = w.offset()
 	w.writeString(k)
+}
+
+func (w *writer) findKey(k string) (int, bool) {
+	if w.keyIndex != nil {
+		off, ok := w.keyIndex[k]
+		return off, ok
+	}
+	for _, e := range w.keys {
+		if e.key == k {
+			return e.offset, true
+		}
+	}
+	return 0, false
 }
 
 func (w *writer) writeHash(h map[string]any, depth int, top bool) error {

@@ -28,7 +28,7 @@ func TestUnmarshalPerlDocuments(t *testing.T) {
 	for sc.Scan() {
 		var rec struct {
 			Name, Hex, Error string
-			Value         json.RawMessage
+			Value            json.RawMessage
 		}
 		if err := json.Unmarshal(sc.Bytes(), &rec); err != nil {
 			t.Fatal(err)
