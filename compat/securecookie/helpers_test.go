@@ -6,59 +6,22 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/dancergo/dancergo/compat/perl"
+	"github.com/dancergo/dancergo/internal/e2e"
 )
 
 // fixtureTime is when the cookie fixtures were made: the "-expires" ones
 // expire an hour later and vector-expired a minute before.
 var fixtureTime = time.Unix(1795943706, 0)
 
-// requirePerl skips the test when perl or one of the modules is missing, or
-// fails it when running in CI (CI=true), where they must be installed.
-func requirePerl(t *testing.T, modules ...string) {
-	t.Helper()
-	why := ""
-	if _, err := exec.LookPath("perl"); err != nil {
-		why = "perl is not installed"
-	} else {
-		for _, m := range modules {
-			if err := exec.Command("perl", "-M"+m, "-e", "1").Run(); err != nil {
-				why = "Perl module " + m + " is not installed (Debian: libdancer-session-cookie-perl)"
-				break
-			}
-		}
-	}
-	if why == "" {
-		return
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatal(why)
-	}
-	t.Skip(why)
-}
-
 func fixturesDir(t testing.TB) string {
 	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return filepath.Join(dir, "..", "shared", "fixtures", "cookie")
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("go.mod not found above the test's directory")
-		}
-		dir = parent
-	}
+	return e2e.Shared(t, "fixtures", "cookie")
 }
 
 // fixture is one cookie fixture: the .txt's cookie and secret, and what

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/dancergo/dancergo/compat/perl"
+	"github.com/dancergo/dancergo/internal/e2e"
 )
 
 const perlSecret = "a secret shared with Perl, 0123456789"
@@ -18,7 +19,7 @@ const perlSecret = "a secret shared with Perl, 0123456789"
 // options) decode cookies made by Encode, small and Snappy-compressed, with
 // and without an expiry.
 func TestPerlDecodesEncode(t *testing.T) {
-	requirePerl(t, "Session::Storage::Secure", "JSON::PP")
+	e2e.NeedPerlModules(t, "Session::Storage::Secure", "JSON::PP")
 	c, err := New(perlSecret)
 	if err != nil {
 		t.Fatal(err)
@@ -93,7 +94,7 @@ func perlDecode(t *testing.T, cookie, secret string) any {
 // TestDecodePerlEncode decodes cookies that Perl makes now, with random
 // salts: small, with every kind of value, and Snappy-compressed.
 func TestDecodePerlEncode(t *testing.T) {
-	requirePerl(t, "Session::Storage::Secure", "JSON::PP")
+	e2e.NeedPerlModules(t, "Session::Storage::Secure", "JSON::PP")
 	out, err := exec.Command("perl", "testdata/secure.pl", "encode", perlSecret).Output()
 	if err != nil {
 		t.Fatalf("testdata/secure.pl: %v", err)

@@ -4,55 +4,17 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
 
 	"github.com/dancergo/dancergo/compat/perl"
+	"github.com/dancergo/dancergo/internal/e2e"
 )
-
-// requirePerl skips the test when perl or one of the modules is missing, or
-// fails it when running in CI (CI=true), where they must be installed.
-func requirePerl(t *testing.T, modules ...string) {
-	t.Helper()
-	why := ""
-	if _, err := exec.LookPath("perl"); err != nil {
-		why = "perl is not installed"
-	} else {
-		for _, m := range modules {
-			if err := exec.Command("perl", "-M"+m, "-e", "1").Run(); err != nil {
-				why = "Perl module " + m + " is not installed (Debian: libsereal-encoder-perl, libsereal-decoder-perl, libjson-pp-perl)"
-				break
-			}
-		}
-	}
-	if why == "" {
-		return
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatal(why)
-	}
-	t.Skip(why)
-}
 
 // fixturesDir is ../shared/fixtures/cookie relative to the repository root.
 func fixturesDir(t testing.TB) string {
 	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("go.mod not found above the test's directory")
-		}
-		dir = parent
-	}
-	return filepath.Join(dir, "..", "shared", "fixtures", "cookie")
+	return e2e.Shared(t, "fixtures", "cookie")
 }
 
 // cookieFixture is the part of a cookie fixture's .json these tests use.

@@ -11,13 +11,14 @@ import (
 	"testing"
 
 	"github.com/dancergo/dancergo/compat/perl"
+	"github.com/dancergo/dancergo/internal/e2e"
 )
 
 // TestUnmarshalPerlDocuments decodes documents written by Perl's
 // Sereal::Encoder in protocols 1 to 5, raw, Snappy and zlib, with shared
 // references, objects, repeated strings and every kind of scalar.
 func TestUnmarshalPerlDocuments(t *testing.T) {
-	requirePerl(t, "Sereal::Encoder", "JSON::PP")
+	e2e.NeedPerlModules(t, "Sereal::Encoder", "JSON::PP")
 	out, err := exec.Command("perl", "testdata/write.pl").Output()
 	if err != nil {
 		t.Fatalf("testdata/write.pl: %v", err)
@@ -138,7 +139,7 @@ func richValue() map[string]any {
 // TestPerlReadsMarshal has Perl's Sereal::Decoder read what Marshal wrote:
 // uncompressed, and compressed with Snappy once the body reaches 1024 bytes.
 func TestPerlReadsMarshal(t *testing.T) {
-	requirePerl(t, "Sereal::Decoder", "JSON::PP")
+	e2e.NeedPerlModules(t, "Sereal::Decoder", "JSON::PP")
 	large := richValue()
 	large["big"] = strings.Repeat("item,", 400)
 	tests := []struct {
