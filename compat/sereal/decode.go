@@ -29,12 +29,13 @@ const (
 	snappyMaxRatio = 22
 	// zlibMaxRatio is above deflate's best ratio (about 1032:1).
 	zlibMaxRatio = 1040
-	// A decoded value may count at most expansionFactor times the body's
-	// length plus expansionSlack items once every shared reference is
-	// counted as a copy: this stops "billion laughs" documents whose small
-	// DAG unfolds into an exponential tree.
+	// The size of a decoded value (one per item plus the bytes of its
+	// strings), counting every shared reference and COPY as a copy, may be
+	// at most expansionFactor times the body's length plus expansionSlack:
+	// this stops "billion laughs" documents whose small DAG unfolds into a
+	// huge tree (or a huge Marshal output) for whoever walks it.
 	expansionFactor = 16
-	expansionSlack  = 1 << 16
+	expansionSlack  = 1 << 20
 )
 
 // Unmarshal decodes a Sereal document of protocol 1 to 5, raw or compressed
@@ -190,7 +191,8 @@ type decoder struct {
 	pos   int
 	off0  int
 	depth int
-	// size counts decoded items, shared ones once per use; maxSize bounds it.
+	// size is the size of the value so far (items plus string bytes, shared
+	// ones once per use); maxSize bounds it.
 	size, maxSize int
 	tracked       map[int]*tracked
 	strings       map[int]string // strings decoded for COPY and OBJECTV
@@ -208,9 +210,8 @@ func (d *decoder) readValue() (any, error) {
 	if d.depth >= maxDepth {
 		return nil, fmt.Errorf("%w: nested deeper than %d items", ErrLimit, maxDepth)
 	}
-	d.size++
-	if d.size > d.maxSize {
-		return nil, fmt.Errorf("%w: value larger than %d items", ErrLimit, d.maxSize)
+	if err := d.grow(1); err != nil {
+		return nil, err
 	}
 	if err := d.skipPad(); err != nil {
 		return nil, err
@@ -537,7 +538,7 @@ func (d *decoder) readCopy(start int) (any, error) {
 // stringAt returns the string item at body index idx, decoding it once.
 func (d *decoder) stringAt(idx int) (string, error) {
 	if s, ok := d.strings[idx]; ok {
-		return s, nil
+		return s, d.grow(len(s))
 	}
 	pos := idx
 	if d.buf[idx]&^tagTrackFlag == tagCopy {
@@ -556,7 +557,16 @@ func (d *decoder) stringAt(idx int) (string, error) {
 		d.strings = make(map[int]string)
 	}
 	d.strings[idx] = s
-	return s, nil
+	return s, d.grow(len(s))
+}
+
+// grow adds n to the size of the value and checks the limit.
+func (d *decoder) grow(n int) error {
+	d.size += n
+	if d.size > d.maxSize {
+		return fmt.Errorf("%w: value larger than %d once shared references and copies are counted", ErrLimit, d.maxSize)
+	}
+	return nil
 }
 
 // parseString decodes the string item at index pos without moving d.pos.
@@ -600,6 +610,9 @@ func (d *decoder) readBytesString(n int, utf bool) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	if err := d.grow(n); err != nil {
+		return "", err
+	}
 	if utf {
 		if !utf8.Valid(b) {
 			return "", invalidf(d.pos-n, "STR_UTF8 is not valid UTF-8")
@@ -638,11 +651,7 @@ func (d *decoder) target(idx, start int) (*tracked, error) {
 	if !t.done {
 		return nil, fmt.Errorf("%w: body byte %d refers to an item that contains it", ErrCycle, start)
 	}
-	d.size += t.size
-	if d.size > d.maxSize {
-		return nil, fmt.Errorf("%w: value larger than %d items once shared references are counted", ErrLimit, d.maxSize)
-	}
-	return t, nil
+	return t, d.grow(t.size)
 }
 
 // readOffset reads an offset and returns the body index it points to, which

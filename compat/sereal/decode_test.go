@@ -219,3 +219,20 @@ func appendUvarint(b []byte, u uint64) []byte {
 	}
 	return append(b, byte(u))
 }
+
+// A long string aliased thousands of times is small on the wire but huge
+// for whoever walks or re-encodes the value: refused.
+func TestUnmarshalStringExpansionLimit(t *testing.T) {
+	const n = 3000
+	var b strings.Builder
+	b.WriteString("28 2b")
+	b.WriteString(hex.EncodeToString(appendUvarint(nil, n+1)))
+	// item 1 at body offset 2+len(count): a tracked 2000-byte BINARY.
+	str := 1 + 2 + len(appendUvarint(nil, n+1))
+	b.WriteString("a6 d00f" + strings.Repeat("78", 2000))
+	alias := "2e" + hex.EncodeToString(appendUvarint(nil, uint64(str)))
+	b.WriteString(strings.Repeat(alias, n))
+	if _, err := Unmarshal(doc(t, b.String())); !errors.Is(err, ErrLimit) {
+		t.Fatalf("got %v, want ErrLimit", err)
+	}
+}
