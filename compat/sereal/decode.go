@@ -35,7 +35,7 @@ const (
 	// this stops "billion laughs" documents whose small DAG unfolds into a
 	// huge tree (or a huge Marshal output) for whoever walks it.
 	expansionFactor = 16
-	expansionSlack  = 1 << 20
+	expansionSlack  = 1 << 18
 )
 
 // Unmarshal decodes a Sereal document of protocol 1 to 5, raw or compressed

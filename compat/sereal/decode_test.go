@@ -181,9 +181,14 @@ func TestUnmarshalDepthLimit(t *testing.T) {
 	if _, err := Unmarshal(doc(t, body)); !errors.Is(err, ErrLimit) {
 		t.Fatalf("got %v, want ErrLimit", err)
 	}
-	body = strings.Repeat("41", maxDepth/2) + "40"
-	if _, err := Unmarshal(doc(t, body)); err != nil {
-		t.Fatalf("nesting of %d: %v", maxDepth/2, err)
+	// The deepest value Unmarshal accepts, Marshal writes.
+	body = strings.Repeat("41", maxDepth-1) + "40"
+	v, err := Unmarshal(doc(t, body))
+	if err != nil {
+		t.Fatalf("nesting of %d: %v", maxDepth, err)
+	}
+	if _, err := Marshal(v); err != nil {
+		t.Fatalf("Marshal of the deepest value Unmarshal accepts: %v", err)
 	}
 }
 

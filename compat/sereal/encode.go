@@ -97,8 +97,8 @@ const headerSize = magicLen + 2
 func (w *writer) offset() int { return len(w.buf) - headerSize + 1 }
 
 func (w *writer) writeValue(v any, depth int, top bool) error {
-	if depth > maxDepth/2 {
-		return fmt.Errorf("%w: nested deeper than %d levels (a cycle?)", ErrUnsupported, maxDepth/2)
+	if depth > maxDepth {
+		return fmt.Errorf("%w: nested deeper than %d levels (a cycle?)", ErrUnsupported, maxDepth)
 	}
 	switch x := v.(type) {
 	case nil:

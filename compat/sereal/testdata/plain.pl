@@ -1,6 +1,7 @@
 # Shared by the test scripts: turns Perl data into the JSON form of the
 # dancergo value model (blessed => {"__class__","value"}, scalar ref =>
 # {"__ref__"}), keeping the wire type of each scalar.
+package main;
 use strict; use warnings;
 use B ();
 use Scalar::Util qw(blessed reftype);
