@@ -165,6 +165,12 @@ func TestPerlE2EValues(t *testing.T) {
 			if code != http.StatusOK {
 				t.Fatalf("POST /session in Go: %d %s", code, body)
 			}
+			if route == "/set/large" {
+				// Uncompressed, this session would not fit in a cookie at all.
+				if n := len(cookieValue(t, c, a.goURL)); n == 0 || n > 3000 {
+					t.Fatalf("Go's cookie is %d bytes; Snappy should keep it under 3000", n)
+				}
+			}
 			want := map[string]any{"go_key": "set by Go ☺"}
 			for k, v := range perlView {
 				want[k] = v
