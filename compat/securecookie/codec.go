@@ -134,16 +134,26 @@ type fields struct {
 // fields ending in "2"; protocol 1 strings have four (or a fifth "1").
 func split(s string) (fields, error) {
 	var f fields
-	parts := strings.SplitN(s, string(Separator), 6)
+	var parts [5]string
+	n, rest := 0, s
+	for ; n < 4; n++ {
+		i := strings.IndexByte(rest, Separator)
+		if i < 0 {
+			break
+		}
+		parts[n], rest = rest[:i], rest[i+1:]
+	}
+	parts[n] = rest // the last field: everything after the fourth "~"
+	n++
 	switch {
-	case len(parts) == 4:
+	case n == 4:
 		f.version = 1
-	case len(parts) == 5 && parts[4] == "1":
+	case n == 5 && parts[4] == "1":
 		f.version = 1
-	case len(parts) == 5 && parts[4] == "2":
+	case n == 5 && parts[4] == "2":
 		f.version = 2
 	default:
-		return f, fmt.Errorf("%w: %d fields", ErrInvalid, len(parts))
+		return f, fmt.Errorf("%w: %d fields or an unknown version", ErrInvalid, n)
 	}
 	f.salt, f.expires, f.ciphertext, f.mac = parts[0], parts[1], parts[2], parts[3]
 	if f.salt == "" || f.ciphertext == "" || f.mac == "" {
@@ -268,11 +278,12 @@ func decryptV1(pass, ct []byte) ([]byte, error) {
 	return decryptCBC(block, material[32:32+aes.BlockSize], ct)
 }
 
+// decryptCBC decrypts ct in place and removes its PKCS#7 padding.
 func decryptCBC(block cipher.Block, iv, ct []byte) ([]byte, error) {
 	if len(ct) == 0 || len(ct)%aes.BlockSize != 0 {
 		return nil, fmt.Errorf("%w: ciphertext of %d bytes is not whole AES blocks", ErrInvalid, len(ct))
 	}
-	plain := make([]byte, len(ct))
+	plain := ct
 	cipher.NewCBCDecrypter(block, iv).CryptBlocks(plain, ct)
 	pad := int(plain[len(plain)-1])
 	if pad == 0 || pad > aes.BlockSize {

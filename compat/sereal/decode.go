@@ -46,7 +46,7 @@ func Unmarshal(doc []byte) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := decoder{buf: body, off0: off0, lastReferent: -1}
+	d := decoder{buf: body, str: string(body), off0: off0, lastReferent: -1}
 	d.maxSize = expansionFactor*len(body) + expansionSlack
 	v, err := d.readValue()
 	if err != nil {
@@ -188,6 +188,7 @@ type tracked struct {
 
 type decoder struct {
 	buf   []byte
+	str   string // buf as a string, which decoded strings are slices of
 	pos   int
 	off0  int
 	depth int
@@ -593,47 +594,44 @@ func (d *decoder) parseString(pos int) (string, int, error) {
 	if n > len(d.buf)-p {
 		return "", 0, invalidf(p, "truncated: string of %d bytes", n)
 	}
-	b := d.buf[p : p+n]
-	if tag == tagStrUTF8 {
-		if !utf8.Valid(b) {
-			return "", 0, invalidf(p, "STR_UTF8 is not valid UTF-8")
-		}
-		return string(b), p + n, nil
-	}
-	return latin1(b), p + n, nil
+	str, err := d.text(p, n, tag == tagStrUTF8)
+	return str, p + n, err
 }
 
 // readBytesString reads n bytes at d.pos as a string: UTF-8 text when utf is
 // set, otherwise a Perl byte string whose bytes are Latin-1 characters.
 func (d *decoder) readBytesString(n int, utf bool) (string, error) {
-	b, err := d.take(n)
-	if err != nil {
+	if _, err := d.take(n); err != nil {
 		return "", err
 	}
 	if err := d.grow(n); err != nil {
 		return "", err
 	}
+	return d.text(d.pos-n, n, utf)
+}
+
+// text returns the n bytes at body index p as a string: UTF-8 text when utf
+// is set, otherwise a Perl byte string whose bytes are Latin-1 characters.
+// UTF-8 and ASCII strings are slices of d.str, a copy of the whole body made
+// once, so decoding them allocates nothing.
+func (d *decoder) text(p, n int, utf bool) (string, error) {
+	b := d.buf[p : p+n]
 	if utf {
 		if !utf8.Valid(b) {
-			return "", invalidf(d.pos-n, "STR_UTF8 is not valid UTF-8")
+			return "", invalidf(p, "STR_UTF8 is not valid UTF-8")
 		}
-		return string(b), nil
+		return d.str[p : p+n], nil
 	}
-	return latin1(b), nil
+	for _, c := range b {
+		if c >= utf8.RuneSelf {
+			return latin1(b), nil
+		}
+	}
+	return d.str[p : p+n], nil
 }
 
 // latin1 turns a Perl byte string into Go text: one character per byte.
 func latin1(b []byte) string {
-	ascii := true
-	for _, c := range b {
-		if c >= utf8.RuneSelf {
-			ascii = false
-			break
-		}
-	}
-	if ascii {
-		return string(b)
-	}
 	out := make([]byte, 0, 2*len(b))
 	for _, c := range b {
 		out = utf8.AppendRune(out, rune(c))

@@ -1,11 +1,13 @@
 package sereal
 
 import (
+	"bytes"
 	"encoding/binary"
 	"fmt"
 	"math"
 	"slices"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/golang/snappy"
@@ -44,10 +46,10 @@ func Marshal(v any) ([]byte, error) { return Encoder{}.Marshal(v) }
 // Sereal's sort_keys => 1) so that equal values give equal documents, and a
 // repeated key is written as a COPY of its first occurrence, as Perl does.
 func (e Encoder) Marshal(v any) ([]byte, error) {
-	w := writer{buf: make([]byte, 0, 256)}
-	w.buf = append(w.buf, magicV3[:]...)
+	w := writers.Get().(*writer)
+	defer w.release()
+	w.buf = append(w.buf[:0], magicV3[:]...)
 	w.buf = append(w.buf, protocolVersion, 0) // version 5, raw; empty header suffix
-	const headerLen = magicLen + 2
 	if err := w.writeValue(v, 0, true); err != nil {
 		return nil, err
 	}
@@ -55,20 +57,47 @@ func (e Encoder) Marshal(v any) ([]byte, error) {
 	if threshold == 0 {
 		threshold = DefaultCompressThreshold
 	}
-	body := w.buf[headerLen:]
+	body := w.buf[headerSize:]
 	if threshold < 0 || len(body) < threshold {
-		return w.buf, nil
+		return bytes.Clone(w.buf), nil
 	}
-	block := snappy.Encode(nil, body)
-	out := make([]byte, headerLen, headerLen+binary.MaxVarintLen64+len(block))
-	copy(out, w.buf[:headerLen])
-	out = binary.AppendUvarint(out, uint64(len(block)))
-	out = append(out, block...)
-	if len(out) >= len(w.buf) {
-		return w.buf, nil
+	w.block = snappy.Encode(w.block[:cap(w.block)], body)
+	n := headerSize + uvarintLen(uint64(len(w.block))) + len(w.block)
+	if n >= len(w.buf) {
+		return bytes.Clone(w.buf), nil // compression does not pay
 	}
+	out := make([]byte, headerSize, n)
+	copy(out, w.buf[:headerSize])
 	out[magicLen] = protocolVersion | encodingSnappyIncr<<encodingShift
-	return out, nil
+	out = binary.AppendUvarint(out, uint64(len(w.block)))
+	return append(out, w.block...), nil
+}
+
+// writers recycles writers and their buffers: a session is encoded on every
+// change, and the buffers are what costs.
+var writers = sync.Pool{New: func() any { return &writer{buf: make([]byte, 0, 1024)} }}
+
+// maxPooled is the largest buffer a writer keeps for the next Marshal.
+const maxPooled = 64 << 10
+
+func uvarintLen(u uint64) int {
+	n := 1
+	for ; u >= 0x80; u >>= 7 {
+		n++
+	}
+	return n
+}
+
+func (w *writer) release() {
+	clear(w.keys) // drop references to the caller's strings
+	w.keys = w.keys[:0]
+	clear(w.sorted) // not empty after an error
+	w.sorted = w.sorted[:0]
+	w.keyIndex = nil
+	if cap(w.buf) > maxPooled || cap(w.block) > maxPooled || cap(w.sorted) > 1024 {
+		return
+	}
+	writers.Put(w)
 }
 
 type keyOffset struct {
@@ -89,6 +118,8 @@ type writer struct {
 	keyIndex map[string]int
 	// sorted is scratch space for sorting one hash's keys.
 	sorted []string
+	// block is scratch space for the Snappy-compressed body.
+	block []byte
 }
 
 const headerSize = magicLen + 2
