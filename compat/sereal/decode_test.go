@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/golang/snappy"
+
 	"github.com/dancergo/dancergo/compat/perl"
 )
 
@@ -239,5 +241,22 @@ func TestUnmarshalStringExpansionLimit(t *testing.T) {
 	b.WriteString(strings.Repeat(alias, n))
 	if _, err := Unmarshal(doc(t, b.String())); !errors.Is(err, ErrLimit) {
 		t.Fatalf("got %v, want ErrLimit", err)
+	}
+}
+
+// Snappy type 1 (the whole rest of the document is one block, no length)
+// is read as well as Perl's type 2.
+func TestUnmarshalSnappyNonIncremental(t *testing.T) {
+	body, err := hex.DecodeString("282a01616163616263")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := append([]byte{0x3d, 0xf3, 0x72, 0x6c, 0x15, 0x00}, snappy.Encode(nil, body)...)
+	got, err := Unmarshal(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := map[string]any{"a": "abc"}; !perl.Equal(got, want) {
+		t.Errorf("got %#v, want %#v", got, want)
 	}
 }
