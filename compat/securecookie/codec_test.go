@@ -4,7 +4,11 @@ import (
 	"bytes"
 	"crypto/aes"
 	"crypto/cipher"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -96,10 +100,32 @@ func TestSealReproducesVectors(t *testing.T) {
 	}
 }
 
+// Protocol 1's key is HMAC-SHA256(secret, the decimal salt as text).
+func TestProtocol1Key(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join(fixturesDir(t), "vector-protocol1.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v struct {
+		Secret string `json:"secret_key"`
+		Inter  struct {
+			Salt string `json:"salt_decimal"`
+			Key  string `json:"derived_key_hex"`
+		} `json:"intermediate"`
+	}
+	if err := json.Unmarshal(b, &v); err != nil {
+		t.Fatal(err)
+	}
+	if key := deriveKey([]byte(v.Secret), []byte(v.Inter.Salt)); hex.EncodeToString(key[:]) != v.Inter.Key {
+		t.Errorf("key %x, want %s", key, v.Inter.Key)
+	}
+}
+
 // Encode, given the vectors' salt, makes the very cookies Perl made (the
-// vectors' Sereal documents are uncompressed and have sorted keys).
+// vectors' Sereal documents have sorted keys, and Snappy compresses
+// vector-snappy's body as Perl's csnappy does).
 func TestEncodeReproducesVectors(t *testing.T) {
-	for _, name := range []string{"vector-simple", "vector-expires-2033"} {
+	for _, name := range []string{"vector-simple", "vector-expires-2033", "vector-snappy"} {
 		t.Run(name, func(t *testing.T) {
 			var f fixture
 			for _, x := range readFixtures(t) {
