@@ -80,9 +80,9 @@ func decodeDocument(data []byte, start int) (any, error) {
 	if err := d.header(); err != nil {
 		return nil, err
 	}
-	// Items take at least one byte each; most documents have one item per
-	// five or six bytes.
-	d.tags = make([]entry, 0, min(len(data)/6+1, 256))
+	// Items take at least one byte each; a session has about one per ten
+	// bytes (fewer when it holds long strings).
+	d.tags = make([]entry, 0, min(len(data)/10+1, 64))
 	v, _, err := d.item(0)
 	if err != nil {
 		return nil, err
@@ -611,10 +611,7 @@ func (d *decoder) vstring(depth int, long bool) (any, kind, error) {
 // fromLatin1 decodes a Perl byte string: one character per byte. ASCII,
 // the usual case, is returned as it is.
 func fromLatin1(s string) string {
-	i := 0
-	for i < len(s) && s[i] < utf8.RuneSelf {
-		i++
-	}
+	i := asciiPrefix(s)
 	if i == len(s) {
 		return s
 	}

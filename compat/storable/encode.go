@@ -180,7 +180,25 @@ func (e *encoder) object(o *perl.Object, depth int) error {
 		e.smallLength(len(o.Class))
 		e.buf = append(e.buf, o.Class...)
 	}
-	return e.referent(o.Value, depth+1)
+	return e.blessedBody(o.Value, depth+1)
+}
+
+// blessedBody writes what an object blesses: a hash or array itself, or a
+// scalar (which may hold a reference, even to another object).
+func (e *encoder) blessedBody(v any, depth int) error {
+	switch x := v.(type) {
+	case map[string]any:
+		return e.hash(x, depth)
+	case []any:
+		return e.array(x, depth)
+	case nil, string, int64, float64, bool, *perl.Ref, *perl.Object:
+		return e.scalar(v, depth)
+	}
+	n, err := perl.Normalize(v)
+	if err != nil {
+		return err
+	}
+	return e.blessedBody(n, depth)
 }
 
 // smallLength writes a class name length or index as Storable does: one
@@ -360,14 +378,7 @@ func (e *encoder) float(f float64) {
 	e.buf[at-1] = byte(len(e.buf) - at)
 }
 
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			return false
-		}
-	}
-	return true
-}
+func isASCII(s string) bool { return asciiPrefix(s) == len(s) }
 
 // isLatin1 reports whether s is valid UTF-8 with no character above U+00FF.
 func isLatin1(s string) bool {

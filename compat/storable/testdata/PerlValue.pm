@@ -7,6 +7,7 @@ use strict;
 use warnings;
 no warnings 'experimental::builtin';
 use Exporter 'import';
+BEGIN { $ENV{PERL_JSON_PP_USE_B} = 1 }
 use JSON::PP ();
 use Scalar::Util qw(blessed reftype);
 
