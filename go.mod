@@ -4,4 +4,4 @@ go 1.26
 
 require github.com/alexedwards/scs/v2 v2.9.0
 
-require gopkg.in/yaml.v3 v3.0.1 // indirect
+require gopkg.in/yaml.v3 v3.0.1

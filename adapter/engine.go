@@ -13,8 +13,10 @@ type Record struct {
 	// Values is the session data in the value model of package
 	// github.com/dancergo/dancergo/compat/perl.
 	Values map[string]any
-	// Deadline is when the session expires on the server; zero means the
-	// engine's store keeps no deadline of its own.
+	// Deadline is when the session expires on the server. Load leaves it
+	// zero when the stored format keeps no deadline (Perl's formats); Save
+	// always receives a deadline, which the adapter sets to now plus the
+	// session lifetime in that case.
 	Deadline time.Time
 	// Version is opaque to the adapter: an engine may set it in Load (the raw
 	// bytes read, a CAS token, a file's mtime) and receives it back in Save,

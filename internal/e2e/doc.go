@@ -1,0 +1,8 @@
+// Package e2e starts the real programs that dancergo's end-to-end tests run
+// against — examples/login, Perl apps under plackup, memcached, redis-server —
+// on loopback ports, and stops them when the test ends.
+//
+// A test that needs a program or Perl module this machine lacks fails when
+// the environment variable CI is "true" and skips, saying what is missing,
+// everywhere else.
+package e2e
