@@ -76,7 +76,9 @@ type decoder struct {
 // follows it.
 func decodeDocument(data []byte, start int) (any, error) {
 	d := decoder{data: data, s: string(data), pos: start}
-	d.budget = 4*len(data) + 1<<16
+	// A document without back-references has at most one node per byte;
+	// sharing may multiply that a little, not without bound.
+	d.budget = 4*len(data) + 4096
 	if err := d.header(); err != nil {
 		return nil, err
 	}
