@@ -3,8 +3,8 @@ package memcached_test
 import (
 	"bufio"
 	"fmt"
-	"net"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
