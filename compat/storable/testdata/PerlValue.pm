@@ -20,7 +20,8 @@ sub plain {
     }
     return unblessed($v) if ref $v;
     return undef unless defined $v;
-    return $v ? JSON::PP::true() : JSON::PP::false() if builtin::is_bool($v);
+    # builtin::is_bool exists from Perl 5.36 on.
+    return $v ? JSON::PP::true() : JSON::PP::false() if defined &builtin::is_bool && builtin::is_bool($v);
     return $v;
 }
 
