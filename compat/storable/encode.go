@@ -45,8 +45,12 @@ type encoder struct {
 
 var encoderPool = sync.Pool{New: func() any { return &encoder{buf: make([]byte, 0, 1024)} }}
 
-// maxPooledBuffer keeps one huge session from pinning its buffer in the pool.
-const maxPooledBuffer = 64 << 10
+// maxPooledBuffer and maxPooledKeys keep one huge session from pinning its
+// scratch space in the pool.
+const (
+	maxPooledBuffer = 64 << 10
+	maxPooledKeys   = 4096
+)
 
 func marshal(v any, file bool) ([]byte, error) {
 	e := encoderPool.Get().(*encoder)
@@ -62,11 +66,11 @@ func marshal(v any, file bool) ([]byte, error) {
 }
 
 func (e *encoder) release() {
-	if cap(e.buf) > maxPooledBuffer {
+	if cap(e.buf) > maxPooledBuffer || cap(e.keys) > maxPooledKeys || cap(e.classes) > maxPooledKeys {
 		return
 	}
 	e.buf = e.buf[:0]
-	clear(e.keys[:cap(e.keys)])
+	clear(e.keys) // left over only when an error cut a hash short
 	e.keys = e.keys[:0]
 	clear(e.classes)
 	e.classes = e.classes[:0]
