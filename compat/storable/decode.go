@@ -48,10 +48,13 @@ const (
 type entry struct {
 	v      any
 	size   int32 // nodes in the item's tree, counting expanded back-references
-	height int32 // how many levels the item's tree reaches below it
+	height int16 // how many levels the item's tree reaches below it (≤ MaxDepth)
 	kind   kind
 	done   bool // false while the item's contents are still being read
 }
+
+// An entry's height must hold MaxDepth.
+var _ [32767 - MaxDepth]struct{}
 
 type decoder struct {
 	data []byte
@@ -251,7 +254,7 @@ func (d *decoder) finish(t int, v any, k kind, depth int, m mark) {
 	e := &d.tags[t]
 	e.v, e.kind, e.done = v, k, true
 	e.size = int32(d.nodes - m.nodes + 1)
-	e.height = int32(d.deepest - depth)
+	e.height = int16(d.deepest - depth)
 	d.deepest = max(d.deepest, m.deepest)
 }
 
