@@ -51,6 +51,9 @@ const NoExpiry time.Duration = -1
 // Defaults for Options.
 const (
 	DefaultTimeout = 500 * time.Millisecond
+	// DefaultMaxIdleConns is more than gomemcache's 2: a web server asks
+	// memcached from many requests at once.
+	DefaultMaxIdleConns = 16
 	// DefaultMaxSize keeps a session within memcached's default item size
 	// (1 MiB, memcached -I), leaving room for the key and item header.
 	DefaultMaxSize = 1<<20 - 1024
@@ -77,9 +80,9 @@ type Options struct {
 	// Timeout bounds each network read and write (gomemcache's socket
 	// timeout). Zero means DefaultTimeout.
 	Timeout time.Duration
-	// MaxIdleConns is how many idle connections are kept per server. Zero
-	// means gomemcache's default (2); set it near the number of requests
-	// served at once.
+	// MaxIdleConns is how many idle connections are kept per server, ready
+	// for the next request. Zero means DefaultMaxIdleConns; set it near the
+	// number of requests served at once.
 	MaxIdleConns int
 	// MaxSize is the largest encoded session Save stores: a larger one is
 	// refused with adapter.ErrTooLarge. Zero means DefaultMaxSize, negative
@@ -120,6 +123,9 @@ func New(o Options) (*Engine, error) {
 		client.Timeout = DefaultTimeout
 	}
 	client.MaxIdleConns = o.MaxIdleConns
+	if client.MaxIdleConns <= 0 {
+		client.MaxIdleConns = DefaultMaxIdleConns
+	}
 	e := &Engine{
 		client:   client,
 		selector: sel,

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -334,5 +335,57 @@ func TestContextDone(t *testing.T) {
 	}
 	if err := e.Delete(ctx, "1"); !errors.Is(err, adapter.ErrStore) {
 		t.Errorf("Delete = %v", err)
+	}
+}
+
+// TestUnixSocket runs memcached on a Unix socket, as memcached_servers may
+// name one: the engine and Perl's Cache::Memcached share sessions through
+// it.
+func TestUnixSocket(t *testing.T) {
+	bin := e2e.NeedCommand(t, "memcached")
+	dir, err := os.MkdirTemp("", "mc-sock-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	if err := os.Chmod(dir, 0o777); err != nil { // memcached may run as nobody
+		t.Fatal(err)
+	}
+	sock := filepath.Join(dir, "memcached.sock")
+	args := []string{"-s", sock, "-a", "0777"}
+	if os.Geteuid() == 0 {
+		args = append(args, "-u", "nobody")
+	}
+	cmd := exec.Command(bin, args...)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	for i := 0; ; i++ {
+		if _, err := os.Stat(sock); err == nil {
+			break
+		}
+		if i == 100 {
+			t.Fatal("memcached did not create its socket")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	e, err := New(Options{Servers: []string{sock}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	ctx := context.Background()
+	if _, err := e.Save(ctx, record("271", map[string]any{"user": "alice"}), nil); err != nil {
+		t.Fatal(err)
+	}
+	if rec, found, err := e.Load(ctx, "271"); err != nil || !found || rec.Values["user"] != "alice" {
+		t.Fatalf("Load over the socket = %v, %v, %v", rec.Values, found, err)
+	}
+	if got := runCacheMemcached(t, sock, []string{"get 271", "set 272"}); got[0] != "Dancer::Session::Memcached 271 " || got[1] != "stored" {
+		t.Errorf("Perl over the socket: %q", got)
+	}
+	if rec, found, err := e.Load(ctx, "272"); err != nil || !found || rec.Values["who"] != "perl" {
+		t.Errorf("Load of Perl's session over the socket = %v, %v, %v", rec.Values, found, err)
 	}
 }
