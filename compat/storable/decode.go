@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -500,7 +501,7 @@ func (d *decoder) svKey(depth int) (string, error) {
 	case string:
 		return k, nil
 	case int64:
-		return fmt.Sprint(k), nil
+		return strconv.FormatInt(k, 10), nil
 	}
 	return "", &DecodeError{Offset: at, Detail: "hash key is not a string", Err: ErrFormat}
 }
