@@ -8,7 +8,9 @@ import (
 
 	"github.com/dancergo/dancergo/adapter"
 	"github.com/dancergo/dancergo/compat/config"
+	"github.com/dancergo/dancergo/engines/memcached"
 	"github.com/dancergo/dancergo/engines/simple"
+	"github.com/dancergo/dancergo/engines/storable"
 )
 
 // An Opener builds an engine from the application's settings.
@@ -19,7 +21,9 @@ var known = []struct {
 	name string
 	open Opener
 }{
+	{"Memcached", memcached.Open},
 	{"Simple", simple.Open},
+	{"Storable", storable.Open},
 }
 
 // Open returns the engine that s.Engine names, matched case-insensitively.
