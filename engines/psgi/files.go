@@ -144,10 +144,16 @@ func isRefusal(err error) bool {
 	return errors.Is(err, errSymlink) || errors.Is(err, errNotFile) || errors.Is(err, errForeign) || errors.Is(err, errTooLarge)
 }
 
+// errGone is returned by write when the file a merge was based on was
+// deleted meanwhile (Plack's remove takes no lock).
+var errGone = errors.New("psgi: session file deleted during the write")
+
 // write replaces the session file of id with b: a temporary file in the
 // same directory, renamed over the session's name, so that readers see the
-// old file or the new one and a failure leaves the old one as it was.
-func (e *Engine) write(id string, b []byte) (err error) {
+// old file or the new one and a failure leaves the old one as it was. When
+// held is not nil (a merge), the rename happens only if held is still the
+// file at the session's name: otherwise write returns errGone.
+func (e *Engine) write(id string, b []byte, held *os.File) (err error) {
 	tmp, err := os.CreateTemp(e.dir, tempPattern(id))
 	if err != nil {
 		return err
@@ -171,5 +177,21 @@ func (e *Engine) write(id string, b []byte) (err error) {
 	if err := tmp.Close(); err != nil {
 		return err
 	}
-	return os.Rename(tmp.Name(), filepath.Join(e.dir, id))
+	path := filepath.Join(e.dir, id)
+	if held != nil {
+		// Go writers are locked out by held's lock; Plack's remove is not.
+		// Checking narrows that race to the instant before the rename.
+		then, err1 := held.Stat()
+		now, err2 := os.Lstat(path)
+		if errors.Is(err2, fs.ErrNotExist) {
+			return errGone
+		}
+		if err := errors.Join(err1, err2); err != nil {
+			return err
+		}
+		if !os.SameFile(then, now) {
+			return errGone
+		}
+	}
+	return os.Rename(tmp.Name(), path)
 }

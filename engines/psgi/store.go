@@ -111,7 +111,14 @@ func (e *Engine) Save(ctx context.Context, rec adapter.Record, changed []string)
 	if err != nil {
 		return "", fmt.Errorf("psgi: encode session %s: %w", rec.ID, err)
 	}
-	if err := e.write(rec.ID, b); err != nil {
+	var held *os.File
+	if changed != nil {
+		held = f
+	}
+	switch err := e.write(rec.ID, b, held); {
+	case errors.Is(err, errGone):
+		return rec.ID, nil
+	case err != nil:
 		return "", storeError("save", err)
 	}
 	return rec.ID, nil
