@@ -8,8 +8,8 @@ import (
 )
 
 // Without flock, locks are not taken: only this process's own writers
-// exclude each other (through Engine.gates). Plack's files are shared with
-// Perl on unix systems; elsewhere the engine works for Go alone.
+// exclude each other (through Engine.gates). Sharing Plack's files with Perl
+// is for unix systems; elsewhere the engine builds, but is not tested.
 const (
 	lockShared    = 1
 	lockExclusive = 2
