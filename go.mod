@@ -5,3 +5,5 @@ go 1.26
 require github.com/alexedwards/scs/v2 v2.9.0
 
 require gopkg.in/yaml.v3 v3.0.1
+
+require github.com/bradfitz/gomemcache v0.0.0-20260422231931-4d751bb6e37c

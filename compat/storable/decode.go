@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -48,10 +49,13 @@ const (
 type entry struct {
 	v      any
 	size   int32 // nodes in the item's tree, counting expanded back-references
-	height int32 // how many levels the item's tree reaches below it
+	height int16 // how many levels the item's tree reaches below it (≤ MaxDepth)
 	kind   kind
 	done   bool // false while the item's contents are still being read
 }
+
+// An entry's height must hold MaxDepth.
+var _ [32767 - MaxDepth]struct{}
 
 type decoder struct {
 	data []byte
@@ -76,13 +80,15 @@ type decoder struct {
 // follows it.
 func decodeDocument(data []byte, start int) (any, error) {
 	d := decoder{data: data, s: string(data), pos: start}
-	d.budget = 4*len(data) + 1<<16
+	// A document without back-references has at most one node per byte;
+	// sharing may multiply that a little, not without bound.
+	d.budget = 4*len(data) + 4096
 	if err := d.header(); err != nil {
 		return nil, err
 	}
-	// Items take at least one byte each; most documents have one item per
-	// five or six bytes.
-	d.tags = make([]entry, 0, min(len(data)/6+1, 256))
+	// Items take at least one byte each; a session has about one per ten
+	// bytes (fewer when it holds long strings).
+	d.tags = make([]entry, 0, min(len(data)/10+1, 64))
 	v, _, err := d.item(0)
 	if err != nil {
 		return nil, err
@@ -249,7 +255,7 @@ func (d *decoder) finish(t int, v any, k kind, depth int, m mark) {
 	e := &d.tags[t]
 	e.v, e.kind, e.done = v, k, true
 	e.size = int32(d.nodes - m.nodes + 1)
-	e.height = int32(d.deepest - depth)
+	e.height = int16(d.deepest - depth)
 	d.deepest = max(d.deepest, m.deepest)
 }
 
@@ -495,7 +501,7 @@ func (d *decoder) svKey(depth int) (string, error) {
 	case string:
 		return k, nil
 	case int64:
-		return fmt.Sprint(k), nil
+		return strconv.FormatInt(k, 10), nil
 	}
 	return "", &DecodeError{Offset: at, Detail: "hash key is not a string", Err: ErrFormat}
 }
@@ -611,10 +617,7 @@ func (d *decoder) vstring(depth int, long bool) (any, kind, error) {
 // fromLatin1 decodes a Perl byte string: one character per byte. ASCII,
 // the usual case, is returned as it is.
 func fromLatin1(s string) string {
-	i := 0
-	for i < len(s) && s[i] < utf8.RuneSelf {
-		i++
-	}
+	i := asciiPrefix(s)
 	if i == len(s) {
 		return s
 	}

@@ -45,8 +45,12 @@ type encoder struct {
 
 var encoderPool = sync.Pool{New: func() any { return &encoder{buf: make([]byte, 0, 1024)} }}
 
-// maxPooledBuffer keeps one huge session from pinning its buffer in the pool.
-const maxPooledBuffer = 64 << 10
+// maxPooledBuffer and maxPooledKeys keep one huge session from pinning its
+// scratch space in the pool.
+const (
+	maxPooledBuffer = 64 << 10
+	maxPooledKeys   = 4096
+)
 
 func marshal(v any, file bool) ([]byte, error) {
 	e := encoderPool.Get().(*encoder)
@@ -62,11 +66,11 @@ func marshal(v any, file bool) ([]byte, error) {
 }
 
 func (e *encoder) release() {
-	if cap(e.buf) > maxPooledBuffer {
+	if cap(e.buf) > maxPooledBuffer || cap(e.keys) > maxPooledKeys || cap(e.classes) > maxPooledKeys {
 		return
 	}
 	e.buf = e.buf[:0]
-	clear(e.keys[:cap(e.keys)])
+	clear(e.keys) // left over only when an error cut a hash short
 	e.keys = e.keys[:0]
 	clear(e.classes)
 	e.classes = e.classes[:0]
@@ -180,7 +184,25 @@ func (e *encoder) object(o *perl.Object, depth int) error {
 		e.smallLength(len(o.Class))
 		e.buf = append(e.buf, o.Class...)
 	}
-	return e.referent(o.Value, depth+1)
+	return e.blessedBody(o.Value, depth+1)
+}
+
+// blessedBody writes what an object blesses: a hash or array itself, or a
+// scalar (which may hold a reference, even to another object).
+func (e *encoder) blessedBody(v any, depth int) error {
+	switch x := v.(type) {
+	case map[string]any:
+		return e.hash(x, depth)
+	case []any:
+		return e.array(x, depth)
+	case nil, string, int64, float64, bool, *perl.Ref, *perl.Object:
+		return e.scalar(v, depth)
+	}
+	n, err := perl.Normalize(v)
+	if err != nil {
+		return err
+	}
+	return e.blessedBody(n, depth)
 }
 
 // smallLength writes a class name length or index as Storable does: one
@@ -360,14 +382,7 @@ func (e *encoder) float(f float64) {
 	e.buf[at-1] = byte(len(e.buf) - at)
 }
 
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			return false
-		}
-	}
-	return true
-}
+func isASCII(s string) bool { return asciiPrefix(s) == len(s) }
 
 // isLatin1 reports whether s is valid UTF-8 with no character above U+00FF.
 func isLatin1(s string) bool {

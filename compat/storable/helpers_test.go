@@ -135,7 +135,8 @@ func loadFixtures(t testing.TB) []fixture {
 
 // netForm is what v becomes once written by Marshal and read back: the
 // numbers Storable keeps as strings in network order turn into those
-// strings, integral floats in the 32-bit range into integers.
+// strings, integral floats in the 32-bit range into integers, and invalid
+// UTF-8 into U+FFFD.
 func netForm(v any) any {
 	switch x := v.(type) {
 	case int64:
@@ -147,10 +148,12 @@ func netForm(v any) any {
 			return int64(x)
 		}
 		return FormatNumber(x)
+	case string:
+		return strings.ToValidUTF8(x, "\uFFFD")
 	case map[string]any:
 		out := make(map[string]any, len(x))
 		for k, e := range x {
-			out[k] = netForm(e)
+			out[strings.ToValidUTF8(k, "\uFFFD")] = netForm(e)
 		}
 		return out
 	case []any:
@@ -167,13 +170,13 @@ func netForm(v any) any {
 	return v
 }
 
-// sameValue is perl.Equal, except that floats are equal when Perl prints
-// them the same (JSON::PP prints NVs with 15 digits).
+// sameValue is perl.Equal, except that floats are equal when they agree to
+// the 15 digits with which Perl (and so JSON::PP) prints them.
 func sameValue(a, b any) bool {
 	switch x := a.(type) {
 	case float64:
 		y, ok := b.(float64)
-		return ok && FormatNumber(x) == FormatNumber(y)
+		return ok && (x == y || strconv.FormatFloat(x, 'g', 15, 64) == strconv.FormatFloat(y, 'g', 15, 64))
 	case map[string]any:
 		y, ok := b.(map[string]any)
 		if !ok || len(x) != len(y) {

@@ -7,6 +7,7 @@ use strict;
 use warnings;
 no warnings 'experimental::builtin';
 use Exporter 'import';
+BEGIN { $ENV{PERL_JSON_PP_USE_B} = 1 }
 use JSON::PP ();
 use Scalar::Util qw(blessed reftype);
 
@@ -19,7 +20,8 @@ sub plain {
     }
     return unblessed($v) if ref $v;
     return undef unless defined $v;
-    return $v ? JSON::PP::true() : JSON::PP::false() if builtin::is_bool($v);
+    # builtin::is_bool exists from Perl 5.36 on.
+    return $v ? JSON::PP::true() : JSON::PP::false() if defined &builtin::is_bool && builtin::is_bool($v);
     return $v;
 }
 

@@ -6,6 +6,9 @@
 # long class names, native order, numbers at every boundary.
 use strict;
 use warnings;
+# JSON::PP tells numbers from strings by their flags (not by a heuristic
+# that takes some NVs for strings).
+BEGIN { $ENV{PERL_JSON_PP_USE_B} = 1 }
 use utf8;
 use Storable qw(nfreeze freeze);
 use Scalar::Util qw(weaken);

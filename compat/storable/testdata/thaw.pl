@@ -5,6 +5,9 @@
 # {"err": message}.
 use strict;
 use warnings;
+# JSON::PP tells numbers from strings by their flags (not by a heuristic
+# that takes some NVs for strings).
+BEGIN { $ENV{PERL_JSON_PP_USE_B} = 1 }
 use FindBin;
 use lib $FindBin::Bin;
 use Storable qw(thaw retrieve);
