@@ -9,6 +9,7 @@ import (
 	"github.com/dancergo/dancergo/adapter"
 	"github.com/dancergo/dancergo/compat/config"
 	"github.com/dancergo/dancergo/engines/memcached"
+	"github.com/dancergo/dancergo/engines/psgi"
 	"github.com/dancergo/dancergo/engines/simple"
 	"github.com/dancergo/dancergo/engines/storable"
 )
@@ -22,6 +23,7 @@ var known = []struct {
 	open Opener
 }{
 	{"Memcached", memcached.Open},
+	{"PSGI", psgi.Open},
 	{"Simple", simple.Open},
 	{"Storable", storable.Open},
 }
