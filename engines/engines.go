@@ -9,7 +9,10 @@ import (
 	"github.com/dancergo/dancergo/adapter"
 	"github.com/dancergo/dancergo/compat/config"
 	"github.com/dancergo/dancergo/engines/cookie"
+	"github.com/dancergo/dancergo/engines/memcached"
+	"github.com/dancergo/dancergo/engines/psgi"
 	"github.com/dancergo/dancergo/engines/simple"
+	"github.com/dancergo/dancergo/engines/storable"
 )
 
 // An Opener builds an engine from the application's settings.
@@ -21,7 +24,10 @@ var known = []struct {
 	open Opener
 }{
 	{"Cookie", cookie.Open},
+	{"Memcached", memcached.Open},
+	{"PSGI", psgi.Open},
 	{"Simple", simple.Open},
+	{"Storable", storable.Open},
 }
 
 // Open returns the engine that s.Engine names, matched case-insensitively.
