@@ -2,6 +2,9 @@ module github.com/dancergo/dancergo
 
 go 1.26
 
-require github.com/alexedwards/scs/v2 v2.9.0
-
-require gopkg.in/yaml.v3 v3.0.1
+require (
+	github.com/alexedwards/scs/v2 v2.9.0
+	github.com/bradfitz/gomemcache v0.0.0-20260422231931-4d751bb6e37c
+	github.com/golang/snappy v1.0.0
+	gopkg.in/yaml.v3 v3.0.1
+)
