@@ -13,6 +13,7 @@ import (
 	"github.com/dancergo/dancergo/engines/psgi"
 	"github.com/dancergo/dancergo/engines/simple"
 	"github.com/dancergo/dancergo/engines/storable"
+	"github.com/dancergo/dancergo/engines/yaml"
 )
 
 // An Opener builds an engine from the application's settings.
@@ -28,6 +29,7 @@ var known = []struct {
 	{"PSGI", psgi.Open},
 	{"Simple", simple.Open},
 	{"Storable", storable.Open},
+	{"YAML", yaml.Open},
 }
 
 // Open returns the engine that s.Engine names, matched case-insensitively.
