@@ -27,6 +27,11 @@ func newEngine(t *testing.T, o Options, servers ...*e2e.Process) *Engine {
 	for _, p := range servers {
 		o.Servers = append(o.Servers, p.Addr)
 	}
+	if o.Timeout == 0 {
+		// CI runs every package at once under -race on two cores: the
+		// production default (500ms) is too tight for that machine.
+		o.Timeout = 5 * time.Second
+	}
 	e, err := New(o)
 	if err != nil {
 		t.Fatal(err)

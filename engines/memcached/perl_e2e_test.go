@@ -40,7 +40,7 @@ func startPair(t *testing.T, servers []*e2e.Process) pair {
 	list := strings.Join(addrs, ",")
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "config.yml")
-	if err := os.WriteFile(cfg, []byte("session: Memcached\nmemcached_servers: \""+list+"\"\n"), 0o644); err != nil {
+	if err := os.WriteFile(cfg, []byte("session: Memcached\nmemcached_timeout: 5s\nmemcached_servers: \""+list+"\"\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	app, err := filepath.Abs("testdata")
@@ -256,7 +256,7 @@ func TestConcurrentWritesThroughLogin(t *testing.T) {
 	}
 	mc := e2e.StartMemcached(t)
 	cfg := filepath.Join(t.TempDir(), "config.yml")
-	if err := os.WriteFile(cfg, []byte("session: Memcached\nmemcached_servers: \""+mc.Addr+"\"\n"), 0o644); err != nil {
+	if err := os.WriteFile(cfg, []byte("session: Memcached\nmemcached_timeout: 5s\nmemcached_servers: \""+mc.Addr+"\"\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	p := pair{gol: e2e.StartLogin(t, "-config", cfg), c: e2e.Client(t)}
