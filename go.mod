@@ -4,4 +4,8 @@ go 1.26
 
 require github.com/alexedwards/scs/v2 v2.9.0
 
-require gopkg.in/yaml.v3 v3.0.1
+require (
+	github.com/alexedwards/scs/redisstore v0.0.0-20251002162104-209de6e426de
+	github.com/gomodule/redigo v1.9.3
+	gopkg.in/yaml.v3 v3.0.1
+)
