@@ -105,7 +105,7 @@ func ReadConfig(s *config.Settings) (Config, error) {
 	if c.PoolSize < 0 {
 		return c, &config.Error{Key: "redis_pool_size", Value: c.PoolSize, Err: errNegative}
 	}
-	if c.Timeout, err = s.Duration("redis_timeout", DefaultTimeout); err != nil {
+	if c.Timeout, err = readTimeout(s); err != nil {
 		return c, err
 	}
 	name, err := s.String("redis_codec", DefaultCodec)
@@ -120,6 +120,23 @@ func ReadConfig(s *config.Settings) (Config, error) {
 		return c, err
 	}
 	return c, nil
+}
+
+// readTimeout reads redis_timeout. Dancer's duration language counts whole
+// seconds, too coarse for a cache, so Go's own durations ("250ms", "1.5s")
+// are accepted first; anything else ("2", "2 seconds") is Dancer's.
+func readTimeout(s *config.Settings) (time.Duration, error) {
+	if v, ok := s.Lookup("redis_timeout"); ok {
+		if str, ok := v.(string); ok {
+			if d, err := time.ParseDuration(strings.TrimSpace(str)); err == nil {
+				if d < 0 {
+					return 0, &config.Error{Key: "redis_timeout", Value: v, Err: errNegative}
+				}
+				return d, nil
+			}
+		}
+	}
+	return s.Duration("redis_timeout", DefaultTimeout)
 }
 
 func codecNames() []string {
