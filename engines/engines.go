@@ -8,6 +8,7 @@ import (
 
 	"github.com/dancergo/dancergo/adapter"
 	"github.com/dancergo/dancergo/compat/config"
+	"github.com/dancergo/dancergo/engines/redis"
 	"github.com/dancergo/dancergo/engines/simple"
 )
 
@@ -19,6 +20,7 @@ var known = []struct {
 	name string
 	open Opener
 }{
+	{"Redis", redis.Open},
 	{"Simple", simple.Open},
 }
 
