@@ -293,7 +293,10 @@ func TestDestroyWinsOverUpdate(t *testing.T) {
 // FLUSH), the next save still works: EVALSHA fails with NOSCRIPT and EVAL
 // loads the script again.
 func TestSwapScriptReloads(t *testing.T) {
-	e, _, pool := sharedEngine(t)
+	// A Redis of its own: SCRIPT FLUSH is not for a server others use.
+	c := testConfig(t, e2e.StartRedis(t).Addr)
+	pool := testPool(t, c)
+	e := redis.New(pool, c)
 	ctx := context.Background()
 	rec := newSession(t, e, map[string]any{"user": "alice"}, time.Hour)
 	do(t, pool, "SCRIPT", "FLUSH")
