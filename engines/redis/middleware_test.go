@@ -71,8 +71,13 @@ func dancerService(e adapter.Engine, logs io.Writer) (*adapter.Manager, http.Han
 
 // scsService serves scsRoutes through plain scs with redisstore on pool.
 func scsService(pool *redigo.Pool, prefix string) (*scs.SessionManager, http.Handler) {
+	return scsServiceOn(redisstore.NewWithPrefix(pool, prefix))
+}
+
+// scsServiceOn serves scsRoutes through plain scs on store.
+func scsServiceOn(store scs.Store) (*scs.SessionManager, http.Handler) {
 	sm := scs.New()
-	sm.Store = redisstore.NewWithPrefix(pool, prefix)
+	sm.Store = store
 	sm.Codec = scs.GobCodec{}
 	sm.Cookie.Name = "dancer.session"
 	return sm, sm.LoadAndSave(scsRoutes(sm))
@@ -193,32 +198,40 @@ func TestConcurrentMerges(t *testing.T) {
 }
 
 // TestSharedLoginInProcess: a Dancer-style service and a plain scs service
-// on one Redis see each other's logins and logouts.
+// on one Redis see each other's logins and logouts, whether scs uses
+// redisstore or the engine's own Store.
 func TestSharedLoginInProcess(t *testing.T) {
 	e, c, pool := sharedEngine(t)
 	_, dh := dancerService(e, io.Discard)
 	dancer := httptest.NewServer(dh)
 	defer dancer.Close()
-	_, sh := scsService(pool, c.Prefix)
-	plain := httptest.NewServer(sh)
-	defer plain.Close()
-	client := newClient(t) // cookies are per host: both servers get them
+	for name, store := range map[string]scs.Store{
+		"redisstore":     redisstore.NewWithPrefix(pool, c.Prefix),
+		"Engine.Store()": e.Store(),
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, sh := scsServiceOn(store)
+			plain := httptest.NewServer(sh)
+			defer plain.Close()
+			client := newClient(t) // cookies are per host: both servers get them
 
-	get(t, client, dancer.URL, "/set?k=user&v=alice")
-	if _, body, _ := get(t, client, plain.URL, "/read"); body != "alice" {
-		t.Fatalf("scs reads %q after a dancergo login", body)
-	}
-	get(t, client, plain.URL, "/logout")
-	if _, body, _ := get(t, client, dancer.URL, "/read"); body != "" {
-		t.Fatalf("dancergo reads %q after an scs logout", body)
-	}
-	get(t, client, plain.URL, "/set?k=user&v=bob")
-	if _, body, _ := get(t, client, dancer.URL, "/read"); body != "bob" {
-		t.Fatalf("dancergo reads %q after an scs login", body)
-	}
-	get(t, client, dancer.URL, "/logout")
-	if _, body, _ := get(t, client, plain.URL, "/read"); body != "" {
-		t.Fatalf("scs reads %q after a dancergo logout", body)
+			get(t, client, dancer.URL, "/set?k=user&v=alice")
+			if _, body, _ := get(t, client, plain.URL, "/read"); body != "alice" {
+				t.Fatalf("scs reads %q after a dancergo login", body)
+			}
+			get(t, client, plain.URL, "/logout")
+			if _, body, _ := get(t, client, dancer.URL, "/read"); body != "" {
+				t.Fatalf("dancergo reads %q after an scs logout", body)
+			}
+			get(t, client, plain.URL, "/set?k=user&v=bob")
+			if _, body, _ := get(t, client, dancer.URL, "/read"); body != "bob" {
+				t.Fatalf("dancergo reads %q after an scs login", body)
+			}
+			get(t, client, dancer.URL, "/logout")
+			if _, body, _ := get(t, client, plain.URL, "/read"); body != "" {
+				t.Fatalf("scs reads %q after a dancergo logout", body)
+			}
+		})
 	}
 }
 
