@@ -574,3 +574,24 @@ func TestEngineContextIsTheRequests(t *testing.T) {
 	req = req.WithContext(context.WithValue(req.Context(), key{}, "kept"))
 	mw.ServeHTTP(httptest.NewRecorder(), req)
 }
+
+func TestOversizedValueIsRefusedAndNothingLost(t *testing.T) {
+	settings, err := config.FromMap(map[string]any{"session_max_size": 2048}, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := newFixture(t, settings, api)
+	f.get("/?op=set&k=user&v=alice")
+	resp, _ := f.get("/?op=set&k=blob&v=" + strings.Repeat("x", 4000))
+	if resp.StatusCode != http.StatusTeapot || !strings.Contains(resp.Header.Get("X-Error"), "too large") {
+		t.Fatalf("oversized Set: status %d, error %q", resp.StatusCode, resp.Header.Get("X-Error"))
+	}
+	if _, body := f.get("/?op=all"); strings.Contains(body, "blob") || !strings.Contains(body, `"user":"alice"`) {
+		t.Fatalf("after a refused Set: %s", body)
+	}
+	// Replacing a value counts the new size, not both.
+	f.get("/?op=set&k=blob&v=" + strings.Repeat("x", 1500))
+	if resp, _ := f.get("/?op=set&k=blob&v=" + strings.Repeat("y", 1500)); resp.StatusCode != http.StatusOK {
+		t.Fatalf("replacing a value of the same size was refused: %s", resp.Header.Get("X-Error"))
+	}
+}

@@ -20,6 +20,10 @@ type Manager struct {
 	// own). It defaults to Cookie.Expires, or DefaultLifetime when that is
 	// zero.
 	Lifetime time.Duration
+	// MaxSize, if positive, is the largest session a handler may build, in
+	// bytes as estimated by perl.Size: a Set that would pass it fails with
+	// ErrTooLarge and leaves the session as it was.
+	MaxSize int
 	// Logger receives one line per store failure or discarded session.
 	Logger *slog.Logger
 }
@@ -60,6 +64,7 @@ func New(engine Engine, s *config.Settings) *Manager {
 			Expires:  s.Expires,
 		},
 		Lifetime: lifetime,
+		MaxSize:  s.MaxSize,
 		Logger:   slog.Default(),
 	}
 }

@@ -80,11 +80,30 @@ func (s *Session) Set(key string, value any) error {
 	if err := s.load(); err != nil {
 		return err
 	}
+	if err := s.checkSize(key, v); err != nil {
+		return err
+	}
 	if err := s.ensureID(); err != nil {
 		return err
 	}
 	s.rec.Values[key] = v
 	s.markChanged(key)
+	return nil
+}
+
+// checkSize refuses a value that would make the session larger than the
+// manager's MaxSize. Callers hold s.mu and have loaded.
+func (s *Session) checkSize(key string, v any) error {
+	if s.m.MaxSize <= 0 {
+		return nil
+	}
+	size := perl.Size(s.rec.Values) + perl.Size(v) + len(key) + 2
+	if old, ok := s.rec.Values[key]; ok {
+		size -= perl.Size(old) + len(key) + 2
+	}
+	if size > s.m.MaxSize {
+		return fmt.Errorf("%w: setting %q would make the session about %d bytes, limit %d (session_max_size)", ErrTooLarge, key, size, s.m.MaxSize)
+	}
 	return nil
 }
 
@@ -232,35 +251,38 @@ func (s *Session) load() error {
 	if s.loaded {
 		return nil
 	}
-	s.rec = Record{Values: map[string]any{}}
+	s.loaded = true
+	s.rec = Record{}
 	token := requestCookie(s.req, s.m.Cookie.Name)
-	if token == "" {
-		s.loaded = true
-		return nil
-	}
-	if !s.m.Engine.ValidToken(token) {
+	switch {
+	case token == "":
+	case !s.m.Engine.ValidToken(token):
 		// A forged, mangled or foreign cookie: a fresh session, as Dancer.
 		s.m.logger().Debug("dancergo: ignoring invalid session cookie", "cookie", s.m.Cookie.Name, "length", len(token))
-		s.loaded = true
-		return nil
-	}
-	s.token = token
-	rec, found, err := s.m.Engine.Load(s.req.Context(), token)
-	switch {
-	case errors.Is(err, ErrCorrupt):
-		s.m.logger().Warn("dancergo: stored session cannot be decoded; starting a fresh one", "error", err)
-	case err != nil:
-		s.fail(err)
-		return s.err
-	case found:
-		if rec.Values == nil {
-			rec.Values = map[string]any{}
+	default:
+		s.token = token
+		rec, found, err := s.m.Engine.Load(s.req.Context(), token)
+		switch {
+		case errors.Is(err, ErrCorrupt):
+			s.m.logger().Warn("dancergo: stored session cannot be decoded; starting a fresh one", "error", err)
+		case err != nil:
+			s.loaded = false
+			s.fail(err)
+			return s.err
+		case found:
+			if rec.Values == nil {
+				rec.Values = map[string]any{}
+			}
+			if id, _ := rec.Values[idKey].(string); id != rec.ID {
+				rec.Values[idKey] = rec.ID
+			}
+			s.rec = rec
+			s.stored = true
 		}
-		rec.Values[idKey] = rec.ID
-		s.rec = rec
-		s.stored = true
 	}
-	s.loaded = true
+	if s.rec.Values == nil {
+		s.rec.Values = map[string]any{}
+	}
 	return nil
 }
 

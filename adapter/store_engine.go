@@ -1,8 +1,11 @@
 package adapter
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"hash/maphash"
+	"sync"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
@@ -14,6 +17,12 @@ import (
 // used as one), an scs Codec and an id scheme. A plain scs SessionManager
 // given the same Store and Codec, and the same cookie name, shares every
 // session with it.
+//
+// Save merges a request's changes onto the session as stored at that moment,
+// under a lock per session id. For a store private to the process (scs's
+// memstore) that makes concurrent requests lose nothing; a shared store with
+// no compare-and-set in scs's interface can still lose a change made by
+// another process between the read and the commit.
 type StoreEngine struct {
 	Store scs.Store
 	Codec scs.Codec
@@ -22,7 +31,11 @@ type StoreEngine struct {
 	// a larger one is refused with ErrTooLarge and what was stored before is
 	// kept.
 	MaxSize int
+
+	locks [64]sync.Mutex
 }
+
+var lockSeed = maphash.MakeSeed()
 
 // NewID returns a fresh id from the engine's scheme.
 func (e *StoreEngine) NewID() (string, error) { return e.IDs.New() }
@@ -36,6 +49,10 @@ func (e *StoreEngine) Load(ctx context.Context, token string) (Record, bool, err
 	if err != nil || !found {
 		return Record{}, false, err
 	}
+	return e.decode(token, b)
+}
+
+func (e *StoreEngine) decode(id string, b []byte) (Record, bool, error) {
 	deadline, values, err := e.Codec.Decode(b)
 	if err != nil {
 		return Record{}, false, fmt.Errorf("%w: %w", ErrCorrupt, err)
@@ -43,23 +60,31 @@ func (e *StoreEngine) Load(ctx context.Context, token string) (Record, bool, err
 	if values == nil {
 		values = map[string]any{}
 	}
-	return Record{ID: token, Values: values, Deadline: deadline, Version: b}, true, nil
+	return Record{ID: id, Values: values, Deadline: deadline, Version: b}, true, nil
 }
 
-// Save encodes and commits rec. When changed is not nil it first re-reads the
-// stored session and applies only the changed keys onto it. A plain scs
-// Store offers no compare-and-set, so two saves racing between that read
-// and the commit can still lose one of them; engines with a store that can
-// check (Redis, memcached, files) do better.
+// Save encodes and commits rec. When changed is not nil it applies only the
+// changed keys onto the session as stored now; if that session is gone (a
+// concurrent Destroy, or expiry) it is not brought back.
 func (e *StoreEngine) Save(ctx context.Context, rec Record, changed []string) (string, error) {
 	values := rec.Values
 	if changed != nil {
-		current, found, err := e.Load(ctx, rec.ID)
-		if err != nil && !isCorrupt(err) {
+		mu := &e.locks[maphash.String(lockSeed, rec.ID)%uint64(len(e.locks))]
+		mu.Lock()
+		defer mu.Unlock()
+		b, found, err := e.find(ctx, rec.ID)
+		if err != nil {
 			return "", err
 		}
-		if found {
-			values = Merge(current.Values, rec.Values, changed)
+		if !found {
+			return rec.ID, nil
+		}
+		if loaded, ok := rec.Version.([]byte); !ok || !bytes.Equal(b, loaded) {
+			// Another request saved since we loaded: merge onto its result.
+			current, _, err := e.decode(rec.ID, b)
+			if err == nil {
+				values = Merge(current.Values, rec.Values, changed)
+			}
 		}
 	}
 	b, err := e.Codec.Encode(rec.Deadline, values)

@@ -16,6 +16,9 @@ const (
 	DefaultEngine = "Simple"
 	// DefaultName is the cookie name (session_name).
 	DefaultName = "dancer.session"
+	// DefaultMaxSize is the largest session, in bytes, a handler may build
+	// (session_max_size; dancergo's own setting).
+	DefaultMaxSize = 256 << 10
 )
 
 // Settings are the session settings of one Dancer application.
@@ -43,6 +46,11 @@ type Settings struct {
 	// Dir is session_dir made absolute against AppDir; by default
 	// <appdir>/sessions, as Dancer.
 	Dir string
+	// MaxSize is the largest session a handler may build, in bytes, as
+	// estimated by perl.Size (session_max_size, dancergo's own setting;
+	// default DefaultMaxSize, 0 for no limit). Setting a value that would
+	// pass it fails and leaves the session as it was.
+	MaxSize int
 	// AppDir is the application's directory: the one holding config.yml.
 	AppDir string
 	// Environment is the environment whose overlay was read.
@@ -95,6 +103,12 @@ func FromMap(raw map[string]any, appDir string) (*Settings, error) {
 	}
 	if s.Expires, err = s.Duration("session_expires", 0); err != nil {
 		return nil, err
+	}
+	if s.MaxSize, err = s.Int("session_max_size", DefaultMaxSize); err != nil {
+		return nil, err
+	}
+	if s.MaxSize < 0 {
+		return nil, &Error{Key: "session_max_size", Value: s.MaxSize, Err: errNegative}
 	}
 	dir, err := s.String("session_dir", "sessions")
 	if err != nil {

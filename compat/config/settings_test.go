@@ -13,7 +13,7 @@ import (
 func TestDefaults(t *testing.T) {
 	s := Default()
 	if s.Engine != "Simple" || s.Name != "dancer.session" || !s.HTTPOnly || s.Secure ||
-		s.SameSite != http.SameSiteLaxMode || s.Expires != 0 || s.Domain != "" {
+		s.SameSite != http.SameSiteLaxMode || s.Expires != 0 || s.Domain != "" || s.MaxSize != DefaultMaxSize {
 		t.Fatalf("defaults = %+v", s)
 	}
 	if filepath.Base(s.Dir) != "sessions" || !filepath.IsAbs(s.Dir) {
@@ -31,6 +31,7 @@ func TestSessionSettings(t *testing.T) {
 		"session_same_site":    "strict",
 		"session_expires":      "2 hours",
 		"session_dir":          "/var/sessions",
+		"session_max_size":     4096,
 	}, "/app")
 	if err != nil {
 		t.Fatal(err)
@@ -38,6 +39,7 @@ func TestSessionSettings(t *testing.T) {
 	want := Settings{
 		Engine: "YAML", Name: "my_sess", Domain: ".example.com", Secure: true, HTTPOnly: false,
 		SameSite: http.SameSiteStrictMode, Expires: 2 * time.Hour, Dir: "/var/sessions", AppDir: "/app",
+		MaxSize: 4096,
 	}
 	s.raw = nil
 	if !reflect.DeepEqual(*s, want) {
@@ -70,6 +72,8 @@ func TestBadValuesNameTheKey(t *testing.T) {
 		{"session_name", "bad name;"},
 		{"session_name", map[string]any{"a": "b"}},
 		{"session_dir", []any{"a"}},
+		{"session_max_size", -1},
+		{"session_max_size", "lots"},
 	}
 	for _, tt := range tests {
 		_, err := FromMap(map[string]any{tt.key: tt.val}, ".")

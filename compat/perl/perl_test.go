@@ -114,3 +114,15 @@ func TestCloneIsDeep(t *testing.T) {
 		t.Fatal("Clone shares nested containers")
 	}
 }
+
+func TestSizeGrowsWithContent(t *testing.T) {
+	small := Size(map[string]any{"k": "v"})
+	big := Size(map[string]any{"k": string(make([]byte, 1000))})
+	if big-small != 999 {
+		t.Fatalf("Size: 1000-byte value counts %d more than a 1-byte one", big-small)
+	}
+	nested := Size(map[string]any{"o": &Object{Class: "C", Value: []any{"abc", int64(1), nil, &Ref{Value: 2.5}}}})
+	if nested < 3+1+9+9 {
+		t.Fatalf("nested Size = %d, too small", nested)
+	}
+}
