@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -348,5 +349,68 @@ func TestSaveWithoutVersion(t *testing.T) {
 	}
 	if _, found, _ := e.Load(ctx, rec.ID); found {
 		t.Fatal("recreated a deleted session")
+	}
+}
+
+// TestIDs lists the sessions under the engine's prefix, and only those,
+// across several SCAN batches; a prefix holding glob characters matches only
+// itself.
+func TestIDs(t *testing.T) {
+	needRedis(t, sharedRedis)
+	c := testConfig(t, sharedRedis)
+	c.Prefix += "[a]*:"
+	pool := testPool(t, c)
+	e := redis.New(pool, c)
+	want := map[string]bool{}
+	for range 1200 {
+		id, _ := e.NewID()
+		want[id] = true
+		do(t, pool, "SET", c.Prefix+id, "x")
+	}
+	// Neighbours the pattern must not catch.
+	other := testConfig(t, sharedRedis)
+	otherPool := testPool(t, other)
+	do(t, otherPool, "SET", other.Prefix+"elsewhere", "x")
+	do(t, pool, "SET", strings.Replace(c.Prefix, "[a]*", "a-anything", 1)+"lookalike", "x")
+	defer do(t, pool, "DEL", strings.Replace(c.Prefix, "[a]*", "a-anything", 1)+"lookalike")
+
+	got := map[string]bool{}
+	for id, err := range e.IDs(context.Background()) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got[id] {
+			t.Logf("SCAN gave %s twice", id) // SCAN may; a lister's caller copes
+		}
+		got[id] = true
+	}
+	if len(got) != len(want) {
+		t.Fatalf("listed %d ids, stored %d", len(got), len(want))
+	}
+	for id := range got {
+		if !want[id] {
+			t.Fatalf("listed %q, not a session of this prefix", id)
+		}
+	}
+
+	// Stopping early is allowed.
+	n := 0
+	for range e.IDs(context.Background()) {
+		n++
+		if n == 3 {
+			break
+		}
+	}
+
+	// Redis down: one error.
+	down, err := redis.Dial(redis.Config{Server: e2e.FreeAddr(t), Timeout: 200 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer down.Close()
+	for _, err := range down.IDs(context.Background()) {
+		if !errors.Is(err, adapter.ErrStore) {
+			t.Fatalf("listing with Redis down: %v", err)
+		}
 	}
 }
