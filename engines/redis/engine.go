@@ -2,8 +2,10 @@ package redis
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
@@ -95,10 +97,18 @@ func (e *Engine) NewID() (string, error) { return e.base.NewID() }
 // ValidToken accepts the ids of scs and of Dancer (see sessionid.Token).
 func (e *Engine) ValidToken(token string) bool { return e.base.ValidToken(token) }
 
-// Load reads the session: one GET. Bytes that do not decode are reported
-// as adapter.ErrCorrupt; the record's Version is the bytes read.
+// Load reads the session: one GET. Bytes that do not decode, or a key of
+// another type than a string, are reported as adapter.ErrCorrupt; the
+// record's Version is the bytes read.
 func (e *Engine) Load(ctx context.Context, token string) (adapter.Record, bool, error) {
-	return e.base.Load(ctx, token)
+	rec, found, err := e.base.Load(ctx, token)
+	var reply redigo.Error
+	if errors.As(err, &reply) && strings.HasPrefix(string(reply), "WRONGTYPE") {
+		// Something else lives under the session's key: that is garbage
+		// to this engine, not a failing store.
+		return adapter.Record{}, false, fmt.Errorf("%w: %w", adapter.ErrCorrupt, reply)
+	}
+	return rec, found, err
 }
 
 // Delete removes the session: one DEL.

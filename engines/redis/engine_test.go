@@ -183,12 +183,24 @@ func TestGarbageIsCorrupt(t *testing.T) {
 		"truncated": gobPrefix(t),
 	} {
 		t.Run(name, func(t *testing.T) {
+			do(t, pool, "DEL", c.Prefix+"garbage")
 			do(t, pool, "SET", c.Prefix+"garbage", garbage)
 			_, found, err := e.Load(context.Background(), "garbage")
 			if !errors.Is(err, adapter.ErrCorrupt) || errors.Is(err, adapter.ErrStore) || found {
 				t.Fatalf("Load = found %v, %v; want ErrCorrupt", found, err)
 			}
 		})
+	}
+}
+
+// TestWrongTypeIsCorrupt: a list under a session's key is garbage too,
+// not a store failure.
+func TestWrongTypeIsCorrupt(t *testing.T) {
+	e, c, pool := sharedEngine(t)
+	do(t, pool, "RPUSH", c.Prefix+"aList", "x")
+	_, found, err := e.Load(context.Background(), "aList")
+	if !errors.Is(err, adapter.ErrCorrupt) || errors.Is(err, adapter.ErrStore) || found {
+		t.Fatalf("Load = found %v, %v; want ErrCorrupt", found, err)
 	}
 }
 
