@@ -110,6 +110,17 @@ func (c countingConn) DoContext(ctx context.Context, cmd string, args ...any) (a
 	return redigo.DoContext(c.Conn, ctx, cmd, args...)
 }
 
+func (c countingConn) DoWithTimeout(timeout time.Duration, cmd string, args ...any) (any, error) {
+	if cmd != "" {
+		c.n.Add(1)
+	}
+	return redigo.DoWithTimeout(c.Conn, timeout, cmd, args...)
+}
+
+func (c countingConn) ReceiveWithTimeout(timeout time.Duration) (any, error) {
+	return redigo.ReceiveWithTimeout(c.Conn, timeout)
+}
+
 func (c countingConn) ReceiveContext(ctx context.Context) (any, error) {
 	return redigo.ReceiveContext(c.Conn, ctx)
 }

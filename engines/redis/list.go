@@ -29,7 +29,7 @@ func (e *Engine) IDs(ctx context.Context) iter.Seq2[string, error] {
 		for {
 			var keys []string
 			err := s.with(ctx, func(ctx context.Context, conn redigo.Conn) error {
-				reply, err := redigo.Values(redigo.DoContext(conn, ctx, "SCAN", cursor, "MATCH", pattern, "COUNT", scanBatch))
+				reply, err := redigo.Values(do(ctx, conn, "SCAN", cursor, "MATCH", pattern, "COUNT", scanBatch))
 				if err != nil {
 					return err
 				}

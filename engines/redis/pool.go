@@ -60,7 +60,7 @@ func NewPool(c Config) (*redigo.Pool, error) {
 			if time.Since(lastUsed) < checkIdleAfter {
 				return nil
 			}
-			_, err := redigo.DoContext(conn, ctx, "PING")
+			_, err := do(ctx, conn, "PING")
 			return err
 		},
 		MaxIdle:     c.PoolSize,

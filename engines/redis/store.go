@@ -46,7 +46,7 @@ func NewStore(pool *redigo.Pool, prefix string, timeout time.Duration) *Store {
 // are none (never stored, expired or deleted).
 func (s *Store) FindCtx(ctx context.Context, token string) (b []byte, found bool, err error) {
 	err = s.with(ctx, func(ctx context.Context, conn redigo.Conn) error {
-		b, err = redigo.Bytes(redigo.DoContext(conn, ctx, "GET", s.prefix+token))
+		b, err = redigo.Bytes(do(ctx, conn, "GET", s.prefix+token))
 		return err
 	})
 	if errors.Is(err, redigo.ErrNil) {
@@ -72,7 +72,7 @@ func (s *Store) CommitCtx(ctx context.Context, token string, b []byte, expiry ti
 		if err := conn.Send("PEXPIREAT", key, expiry.UnixMilli()); err != nil {
 			return err
 		}
-		_, err := redigo.DoContext(conn, ctx, "EXEC")
+		_, err := do(ctx, conn, "EXEC")
 		return err
 	})
 }
@@ -80,7 +80,7 @@ func (s *Store) CommitCtx(ctx context.Context, token string, b []byte, expiry ti
 // DeleteCtx removes token's session. Deleting a missing one is no error.
 func (s *Store) DeleteCtx(ctx context.Context, token string) error {
 	return s.with(ctx, func(ctx context.Context, conn redigo.Conn) error {
-		_, err := redigo.DoContext(conn, ctx, "DEL", s.prefix+token)
+		_, err := do(ctx, conn, "DEL", s.prefix+token)
 		return err
 	})
 }
@@ -110,6 +110,26 @@ func (s *Store) with(ctx context.Context, f func(context.Context, redigo.Conn) e
 			return err
 		}
 	}
+}
+
+// do sends one command (and any sent before it) and waits for the replies
+// until ctx's deadline, which with always sets. It is redigo's DoContext
+// without the goroutine DoContext starts for every command, which costs a
+// scheduler hand-off per round trip: a context that is cancelled without a
+// deadline stops the request before its next command, not in the middle of
+// one (that one is bounded by the deadline all the same).
+func do(ctx context.Context, conn redigo.Conn, cmd string, args ...any) (any, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	timeout := DefaultTimeout
+	if dl, ok := ctx.Deadline(); ok {
+		if timeout = time.Until(dl); timeout <= 0 {
+			// Zero would mean no timeout at all to redigo.
+			return nil, context.DeadlineExceeded
+		}
+	}
+	return redigo.DoWithTimeout(conn, timeout, cmd, args...)
 }
 
 // closedByServer reports whether err says the other end had closed the

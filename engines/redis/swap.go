@@ -3,6 +3,7 @@ package redis
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	redigo "github.com/gomodule/redigo/redis"
@@ -21,7 +22,9 @@ import (
 // read; nil when the key is gone. A session that is gone was destroyed (or
 // expired) after the request loaded it: it is not recreated, so a logout
 // is never undone by a request that was still running.
-var swapScript = redigo.NewScript(1, `
+var swapScript = redigo.NewScript(1, swapSource) // for its SHA-1, EVALSHA's name
+
+const swapSource = `
 local cur = redis.call('GET', KEYS[1])
 if not cur then
 	return false
@@ -32,7 +35,7 @@ end
 redis.call('SET', KEYS[1], ARGV[2])
 redis.call('PEXPIREAT', KEYS[1], ARGV[3])
 return 1
-`)
+`
 
 // swapResult is what swap found.
 type swapResult int
@@ -47,7 +50,11 @@ const (
 // script yet (after a restart or SCRIPT FLUSH), so one round trip as a rule.
 func (s *Store) swap(ctx context.Context, token string, loaded, b []byte, expiry time.Time) (res swapResult, current []byte, err error) {
 	err = s.with(ctx, func(ctx context.Context, conn redigo.Conn) error {
-		reply, err := swapScript.DoContext(ctx, conn, s.prefix+token, loaded, b, expiry.UnixMilli())
+		key, at := s.prefix+token, expiry.UnixMilli()
+		reply, err := do(ctx, conn, "EVALSHA", swapScript.Hash(), 1, key, loaded, b, at)
+		if e, ok := err.(redigo.Error); ok && strings.HasPrefix(string(e), "NOSCRIPT") {
+			reply, err = do(ctx, conn, "EVAL", swapSource, 1, key, loaded, b, at)
+		}
 		if err != nil {
 			return err
 		}
