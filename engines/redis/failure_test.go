@@ -72,8 +72,8 @@ func TestDownAndSlowAreErrStore(t *testing.T) {
 		addr   func(testing.TB) string
 		budget time.Duration // how long one call may take
 	}{
-		{"refused", e2e.FreeAddr, 150 * time.Millisecond},
-		{"hangs", blackHole, 700 * time.Millisecond},
+		{"refused", e2e.FreeAddr, 500 * time.Millisecond},
+		{"hangs", blackHole, 1500 * time.Millisecond},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := redis.Config{Server: tc.addr(t), Timeout: 300 * time.Millisecond, PoolSize: 4}
