@@ -57,3 +57,14 @@ type Engine interface {
 	// that does not exist is not an error.
 	Delete(ctx context.Context, id string) error
 }
+
+// CookieNamer is implemented by engines whose sessions belong to a cookie
+// that another framework names, not Dancer's session_name: the PSGI engine's
+// sessions are Plack::Middleware::Session's, under its cookie
+// "plack_session", whatever session_name says (Dancer::Session::PSGI ignores
+// session_name too). New uses the name it returns, when not empty, for the
+// session cookie.
+type CookieNamer interface {
+	// CookieName returns the session cookie's name.
+	CookieName() string
+}

@@ -43,7 +43,8 @@ type Cookie struct {
 }
 
 // New returns a Manager for engine with the cookie settings of s. A nil s
-// means Dancer's defaults (config.Default).
+// means Dancer's defaults (config.Default). An engine that implements
+// CookieNamer names the cookie instead of s.Name.
 func New(engine Engine, s *config.Settings) *Manager {
 	if s == nil {
 		s = config.Default()
@@ -52,10 +53,14 @@ func New(engine Engine, s *config.Settings) *Manager {
 	if lifetime <= 0 {
 		lifetime = DefaultLifetime
 	}
+	name := s.Name
+	if n, ok := engine.(CookieNamer); ok && n.CookieName() != "" {
+		name = n.CookieName()
+	}
 	return &Manager{
 		Engine: engine,
 		Cookie: Cookie{
-			Name:     s.Name,
+			Name:     name,
 			Domain:   s.Domain,
 			Path:     "/",
 			Secure:   s.Secure,

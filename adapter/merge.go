@@ -1,7 +1,5 @@
 package adapter
 
-import "errors"
-
 // Merge applies a request's changes onto the session as it stands in the
 // store: for each key in changed, the value in mine replaces the stored one,
 // or the stored one is deleted when mine has no such key. Keys the request
@@ -20,5 +18,3 @@ func Merge(stored, mine map[string]any, changed []string) map[string]any {
 	}
 	return out
 }
-
-func isCorrupt(err error) bool { return errors.Is(err, ErrCorrupt) }

@@ -8,8 +8,12 @@ import (
 
 	"github.com/dancergo/dancergo/adapter"
 	"github.com/dancergo/dancergo/compat/config"
+	"github.com/dancergo/dancergo/engines/cookie"
+	"github.com/dancergo/dancergo/engines/memcached"
+	"github.com/dancergo/dancergo/engines/psgi"
 	"github.com/dancergo/dancergo/engines/redis"
 	"github.com/dancergo/dancergo/engines/simple"
+	"github.com/dancergo/dancergo/engines/storable"
 )
 
 // An Opener builds an engine from the application's settings.
@@ -20,8 +24,12 @@ var known = []struct {
 	name string
 	open Opener
 }{
+	{"Cookie", cookie.Open},
+	{"Memcached", memcached.Open},
+	{"PSGI", psgi.Open},
 	{"Redis", redis.Open},
 	{"Simple", simple.Open},
+	{"Storable", storable.Open},
 }
 
 // Open returns the engine that s.Engine names, matched case-insensitively.

@@ -101,7 +101,7 @@ func FromMap(raw map[string]any, appDir string) (*Settings, error) {
 	if s.SameSite, err = s.sameSite(); err != nil {
 		return nil, err
 	}
-	if s.Expires, err = s.Duration("session_expires", 0); err != nil {
+	if s.Expires, err = s.sessionExpires(); err != nil {
 		return nil, err
 	}
 	if s.MaxSize, err = s.Int("session_max_size", DefaultMaxSize); err != nil {
@@ -213,6 +213,10 @@ func (s *Settings) Bool(key string, def bool) (bool, error) {
 // Duration returns a key as a duration in Dancer's language (see
 // ParseDuration), or def when it is unset. A negative duration is an error.
 func (s *Settings) Duration(key string, def time.Duration) (time.Duration, error) {
+	return s.duration(key, def, ParseDuration)
+}
+
+func (s *Settings) duration(key string, def time.Duration, parse func(string) (time.Duration, error)) (time.Duration, error) {
 	v, ok := s.Lookup(key)
 	if !ok {
 		return def, nil
@@ -231,7 +235,7 @@ func (s *Settings) Duration(key string, def time.Duration) (time.Duration, error
 	if strings.TrimSpace(text) == "" || strings.TrimSpace(text) == "0" {
 		return 0, nil
 	}
-	d, err := ParseDuration(text)
+	d, err := parse(text)
 	if err != nil {
 		return 0, &Error{Key: key, Value: v, Err: err}
 	}
