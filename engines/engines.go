@@ -11,6 +11,7 @@ import (
 	"github.com/dancergo/dancergo/engines/cookie"
 	"github.com/dancergo/dancergo/engines/memcached"
 	"github.com/dancergo/dancergo/engines/psgi"
+	"github.com/dancergo/dancergo/engines/redis"
 	"github.com/dancergo/dancergo/engines/simple"
 	"github.com/dancergo/dancergo/engines/storable"
 	"github.com/dancergo/dancergo/engines/yaml"
@@ -27,6 +28,7 @@ var known = []struct {
 	{"Cookie", cookie.Open},
 	{"Memcached", memcached.Open},
 	{"PSGI", psgi.Open},
+	{"Redis", redis.Open},
 	{"Simple", simple.Open},
 	{"Storable", storable.Open},
 	{"YAML", yaml.Open},

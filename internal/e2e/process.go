@@ -40,9 +40,17 @@ func FreeAddr(t testing.TB) string {
 	return l.Addr().String()
 }
 
-// start runs name with args, waits until addr accepts connections, and
-// stops the process when the test ends. Its output is shown if the test
-// fails.
+// Start runs the program name with args from dir (the current directory
+// when empty), with env ("KEY=value") added to the environment, waits until
+// addr accepts connections, and stops the process when the test ends. Its
+// output is shown if the test fails. Use it for programs that have no helper
+// of their own here.
+func Start(t testing.TB, addr, dir string, env []string, name string, args ...string) *Process {
+	t.Helper()
+	return start(t, addr, dir, env, name, args...)
+}
+
+// start is Start; the helpers of this package call it.
 func start(t testing.TB, addr, dir string, env []string, name string, args ...string) *Process {
 	t.Helper()
 	p := &Process{Addr: addr, URL: "http://" + addr, t: t, name: name, args: args, env: env, dir: dir, logs: &syncBuffer{}}
