@@ -4,27 +4,36 @@
 # share sessions through the engine in app/config.yml (YAML by default).
 #
 #   examples/migrate/run.sh          # then browse http://127.0.0.1:5000/login
-#   ENGINE=Memcached examples/migrate/run.sh
+#   ENGINE=Memcached MEMCACHED=127.0.0.1:11211 examples/migrate/run.sh
 #
-# Edit examples/migrate/routes.txt while it runs to move a route to Go.
+# Edit the route table (examples/migrate/routes.txt, or $ROUTES) while it
+# runs to move a route to Go. Ports: $PROXY_PORT (5000), $PERL_PORT (5001),
+# $GO_PORT (5002).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
+PROXY_PORT=${PROXY_PORT:-5000}
+PERL_PORT=${PERL_PORT:-5001}
+GO_PORT=${GO_PORT:-5002}
+ROUTES=${ROUTES:-$here/routes.txt}
 command -v plackup >/dev/null || { echo "run.sh: needs plackup and Perl Dancer (apt-get install libdancer-perl libplack-perl)" >&2; exit 1; }
 
 work=$(mktemp -d)
-cp "$here/app/app.psgi" "$here/app/config.yml" "$work/"
-if [ "${ENGINE:-YAML}" = "Memcached" ]; then
-  sed -i 's/^session: "YAML".*/session: "Memcached"/; s/^# memcached_servers/memcached_servers/' "$work/config.yml"
-fi
 trap 'kill $(jobs -p) 2>/dev/null || true' EXIT
+cp "$here/app/app.psgi" "$here/app/config.yml" "$work/"
+case "${ENGINE:-YAML}" in
+  YAML) ;;
+  Memcached)
+    sed -i "s/^session: \"YAML\".*/session: \"Memcached\"/; s/^# memcached_servers: .*/memcached_servers: \"${MEMCACHED:-127.0.0.1:11211}\"/" "$work/config.yml" ;;
+  *) echo "run.sh: ENGINE is YAML or Memcached" >&2; exit 2 ;;
+esac
 
 (cd "$root" && go build -o "$work/login" ./examples/login && go build -o "$work/proxy" ./examples/migrate/proxy)
-(cd "$work" && plackup --host 127.0.0.1 --port 5001 -E deployment app.psgi) &
-"$work/login" -addr 127.0.0.1:5002 -config "$work/config.yml" &
-"$work/proxy" -addr 127.0.0.1:5000 -perl http://127.0.0.1:5001 -go http://127.0.0.1:5002 -routes "$here/routes.txt" &
+(cd "$work" && exec plackup --host 127.0.0.1 --port "$PERL_PORT" -E deployment app.psgi) &
+"$work/login" -addr "127.0.0.1:$GO_PORT" -config "$work/config.yml" &
+"$work/proxy" -addr "127.0.0.1:$PROXY_PORT" -perl "http://127.0.0.1:$PERL_PORT" -go "http://127.0.0.1:$GO_PORT" -routes "$ROUTES" &
 
-echo "Perl app:   http://127.0.0.1:5001   Go service: http://127.0.0.1:5002"
-echo "Browse:     http://127.0.0.1:5000/login   (sessions in $work/sessions)"
-echo "Routes:     $here/routes.txt — add '/home go' to move /home to Go"
+echo "Perl app:   http://127.0.0.1:$PERL_PORT   Go service: http://127.0.0.1:$GO_PORT   (engine ${ENGINE:-YAML})"
+echo "Browse:     http://127.0.0.1:$PROXY_PORT/login"
+echo "Routes:     $ROUTES — add '/home go' to move /home to Go"
 wait
