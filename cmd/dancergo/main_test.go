@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -195,5 +196,54 @@ func TestErrors(t *testing.T) {
 	err := run(context.Background(), []string{"-config", "/nonexistent/config.yml", "list"}, &stdout, &stderr)
 	if !errors.Is(err, os.ErrNotExist) {
 		t.Fatalf("missing config: %v", err)
+	}
+}
+
+// TestCopyYAMLToRedis moves a Perl app's YAML session files into Redis,
+// keeping ids, and reads every session back unchanged through the Redis
+// engine and through list/show.
+func TestCopyYAMLToRedis(t *testing.T) {
+	rd := e2e.StartRedis(t)
+	src := newApp(t, "session: YAML\nsession_dir: sessions\n")
+	dst := newApp(t, "session: Redis\nredis_server: "+rd.Addr+"\nredis_timeout: 5s\n")
+	want := map[string]map[string]any{}
+	for i := range 30 {
+		// YAML keeps every scalar a string.
+		v := map[string]any{
+			"user":   fmt.Sprintf("user%d", i),
+			"utf8":   "café ☺ 日本",
+			"multi":  "line one\nline two\n",
+			"undef":  nil,
+			"list":   []any{"x", "2", map[string]any{"k": "v"}},
+			"object": &perl.Object{Class: "My::User", Value: map[string]any{"uid": "1001"}},
+		}
+		id := src.store(v)
+		v["id"] = id
+		want[id] = v
+	}
+	out, _, err := src.cli("copy", "-to", dst.config)
+	if err != nil || !strings.Contains(out, "copied 30 sessions from YAML to Redis (0 skipped)") {
+		t.Fatalf("copy: %q, %v", out, err)
+	}
+	for id, v := range want {
+		rec, found, err := dst.engine.Load(context.Background(), id)
+		if err != nil || !found || !perl.Equal(rec.Values, v) {
+			t.Fatalf("session %s in Redis: %#v, %v, %v", id, rec.Values, found, err)
+		}
+	}
+	out, _, err = dst.cli("list")
+	if err != nil || len(strings.Fields(out)) != 30 {
+		t.Fatalf("list on Redis: %q, %v", out, err)
+	}
+	for id, v := range want {
+		out, _, err := dst.cli("show", id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		shown, err := perl.UnmarshalJSON([]byte(out))
+		if err != nil || !perl.Equal(shown, v) {
+			t.Fatalf("show %s on Redis = %s (%v)", id, out, err)
+		}
+		break
 	}
 }
