@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"strings"
 	"time"
@@ -42,6 +43,7 @@ type Engine struct {
 	base  adapter.StoreEngine
 	pool  *redigo.Pool
 	owned bool // Close closes pool
+	cache *decodedCache
 }
 
 // New returns an engine on pool; c's connection fields are not used (the
@@ -54,6 +56,7 @@ func New(pool *redigo.Pool, c Config) *Engine {
 		codec: c.Codec,
 		base:  adapter.StoreEngine{Store: store, Codec: c.Codec, IDs: sessionid.Token{}},
 		pool:  pool,
+		cache: newDecodedCache(cacheLimit),
 	}
 }
 
@@ -99,20 +102,38 @@ func (e *Engine) ValidToken(token string) bool { return e.base.ValidToken(token)
 
 // Load reads the session: one GET. Bytes that do not decode, or a key of
 // another type than a string, are reported as adapter.ErrCorrupt; the
-// record's Version is the bytes read.
+// record's Version is the bytes read. Bytes this process read or wrote
+// last time are not decoded again.
 func (e *Engine) Load(ctx context.Context, token string) (adapter.Record, bool, error) {
-	rec, found, err := e.base.Load(ctx, token)
+	b, found, err := e.store.FindCtx(ctx, token)
 	var reply redigo.Error
-	if errors.As(err, &reply) && strings.HasPrefix(string(reply), "WRONGTYPE") {
+	switch {
+	case errors.As(err, &reply) && strings.HasPrefix(string(reply), "WRONGTYPE"):
 		// Something else lives under the session's key: that is garbage
 		// to this engine, not a failing store.
 		return adapter.Record{}, false, fmt.Errorf("%w: %w", adapter.ErrCorrupt, reply)
+	case err != nil:
+		return adapter.Record{}, false, fmt.Errorf("%w: find: %w", adapter.ErrStore, err)
+	case !found:
+		return adapter.Record{}, false, nil
 	}
-	return rec, found, err
+	if deadline, values, ok := e.cache.get(token, b); ok {
+		return adapter.Record{ID: token, Values: values, Deadline: deadline, Version: b}, true, nil
+	}
+	deadline, values, err := e.codec.Decode(b)
+	if err != nil {
+		return adapter.Record{}, false, fmt.Errorf("%w: %w", adapter.ErrCorrupt, err)
+	}
+	if values == nil {
+		values = map[string]any{}
+	}
+	e.cache.put(token, b, deadline, values)
+	return adapter.Record{ID: token, Values: maps.Clone(values), Deadline: deadline, Version: b}, true, nil
 }
 
 // Delete removes the session: one DEL.
 func (e *Engine) Delete(ctx context.Context, id string) error {
+	e.cache.drop(id)
 	return e.base.Delete(ctx, id)
 }
 
@@ -125,7 +146,16 @@ func (e *Engine) Delete(ctx context.Context, id string) error {
 // destroy wins.
 func (e *Engine) Save(ctx context.Context, rec adapter.Record, changed []string) (string, error) {
 	if changed == nil {
-		return e.base.Save(ctx, rec, nil)
+		b, err := e.codec.Encode(rec.Deadline, rec.Values)
+		if err != nil {
+			return "", fmt.Errorf("dancergo: encode session: %w", err)
+		}
+		e.cache.drop(rec.ID)
+		if err := e.store.CommitCtx(ctx, rec.ID, b, rec.Deadline); err != nil {
+			return "", fmt.Errorf("%w: commit: %w", adapter.ErrStore, err)
+		}
+		e.cache.put(rec.ID, b, rec.Deadline, maps.Clone(rec.Values))
+		return rec.ID, nil
 	}
 	// One time budget for the whole save, retries included.
 	ctx, cancel := e.store.bound(ctx)
@@ -152,9 +182,15 @@ func (e *Engine) Save(ctx context.Context, rec adapter.Record, changed []string)
 		}
 		res, current, err := e.store.swap(ctx, rec.ID, loaded, b, rec.Deadline)
 		if err != nil {
+			e.cache.drop(rec.ID)
 			return "", fmt.Errorf("%w: save: %w", adapter.ErrStore, err)
 		}
-		if res != conflict {
+		switch res {
+		case swapped:
+			e.cache.put(rec.ID, b, rec.Deadline, maps.Clone(values))
+			return rec.ID, nil
+		case gone:
+			e.cache.drop(rec.ID)
 			return rec.ID, nil
 		}
 		if attempt == maxSwaps {
