@@ -1,7 +1,8 @@
 package perlyaml
 
 import (
-	"slices"
+	"bytes"
+	"encoding/binary"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -66,9 +67,11 @@ func (d *decoder) reset(src string) {
 func (d *decoder) release() {
 	d.src = ""
 	clear(d.anchors)
-	clear(d.kvs[:cap(d.kvs)])
+	// The collections clear their entries as they finish, so only an
+	// error leaves any on the stacks (up to their length).
+	clear(d.kvs)
 	d.kvs = d.kvs[:0]
-	clear(d.items[:cap(d.items)])
+	clear(d.items)
 	d.items = d.items[:0]
 	decoderPool.Put(d)
 }
@@ -78,16 +81,20 @@ func (d *decoder) release() {
 // returns it as a string without a leading BOM and its final newline.
 func prepare(data []byte) (string, error) {
 	cr := false
-	line := 1
-	for _, c := range data {
-		if c < 0x20 {
-			switch c {
-			case '\n':
-				line++
-			case '\t':
-			case '\r':
+	// Eight bytes at a time: only a word with a CR or a refused byte (and
+	// the tail of the input) needs a look at each of its bytes.
+	for i := 0; i < len(data); {
+		if len(data)-i >= 8 && controls(binary.LittleEndian.Uint64(data[i:])) == 0 {
+			i += 8
+			continue
+		}
+		for end := min(i+8, len(data)); i < end; i++ {
+			switch c := data[i]; {
+			case c >= 0x20, c == '\n', c == '\t':
+			case c == '\r':
 				cr = true
 			default:
+				line := 1 + bytes.Count(data[:i], []byte{'\n'})
 				return "", syntaxError(line, "control character %#02x (YAML.pm refuses it too)", c)
 			}
 		}
@@ -107,6 +114,22 @@ func prepare(data []byte) (string, error) {
 		src = src[:len(src)-1]
 	}
 	return src, nil
+}
+
+// controls returns w, eight bytes of input, with the top bit of each byte
+// set when that byte is below 0x20 but not a tab or a newline (a CR, or a
+// control character YAML.pm refuses), and every other bit clear. The tests
+// work on each byte's low seven bits, whose sums cannot carry into the next
+// byte, so they are exact byte by byte.
+func controls(w uint64) uint64 {
+	const ones, low7, highs = 0x0101010101010101, 0x7f7f7f7f7f7f7f7f, 0x8080808080808080
+	// b&0x7f + 0x60 reaches 0x80 when b&0x7f >= 0x20; with b's own top bit
+	// that is b >= 0x20.
+	below := ^(w&low7 + 0x60*ones | w) & highs
+	// zero marks the zero bytes of x: b&0x7f + 0x7f reaches 0x80 unless
+	// b&0x7f is 0.
+	zero := func(x uint64) uint64 { return ^(x&low7 + low7 | x) & highs }
+	return below &^ zero(w^'\n'*ones) &^ zero(w^'\t'*ones)
 }
 
 // advance moves to the next line.
@@ -375,15 +398,21 @@ func (d *decoder) sequence(col int) (any, error) {
 		}
 		d.items = append(d.items, v)
 	}
-	out := slices.Clone(d.items[base:])
-	if out == nil {
-		out = []any{}
-	}
-	clear(d.items[base:])
-	d.items = d.items[:base]
+	out := d.toSlice(base)
 	d.depth--
 	d.nodes++
 	return out, nil
+}
+
+// toSlice pops the items from base on off the stack into a new slice
+// (empty, not nil, when there are none: YAML.pm's []).
+func (d *decoder) toSlice(base int) []any {
+	items := d.items[base:]
+	out := make([]any, len(items))
+	copy(out, items)
+	clear(items)
+	d.items = d.items[:base]
+	return out
 }
 
 // mapping reads the "key: value" entries at column col.
@@ -417,18 +446,25 @@ func (d *decoder) mapping(col int) (any, error) {
 		}
 		d.kvs = append(d.kvs, keyValue{key, v})
 	}
-	entries := d.kvs[base:]
-	m := make(map[string]any, len(entries))
-	for _, e := range entries {
-		if _, dup := m[e.key]; !dup { // YAML.pm keeps the first of duplicate keys
-			m[e.key] = e.value
-		}
-	}
-	clear(entries)
-	d.kvs = d.kvs[:base]
+	m := d.toMap(base)
 	d.depth--
 	d.nodes++
 	return m, nil
+}
+
+// toMap pops the entries from base on off the stack into a new map.
+func (d *decoder) toMap(base int) map[string]any {
+	entries := d.kvs[base:]
+	m := make(map[string]any, len(entries))
+	// YAML.pm keeps the first of duplicate keys: filled from the last
+	// entry back, the first one is written last. This spares a lookup per
+	// key.
+	for i := len(entries) - 1; i >= 0; i-- {
+		m[entries[i].key] = entries[i].value
+	}
+	clear(entries)
+	d.kvs = d.kvs[:base]
+	return m
 }
 
 // entry reads one "key: value" entry whose line (from col) is c.

@@ -603,6 +603,13 @@ func validClass(class string) bool {
 			i += 2
 			continue
 		}
+		if c := class[i]; c < utf8.RuneSelf {
+			if !isWordRune(rune(c)) {
+				return false
+			}
+			i++
+			continue
+		}
 		r, size := utf8.DecodeRuneInString(class[i:])
 		if !isWordRune(r) || r == utf8.RuneError && size == 1 {
 			return false

@@ -78,9 +78,7 @@ func (d *decoder) flowSeq(s string) (any, string, error) {
 			return nil, "", d.errorf("expected , or ] in flow sequence")
 		}
 	}
-	out := append([]any{}, d.items[base:]...)
-	clear(d.items[base:])
-	d.items = d.items[:base]
+	out := d.toSlice(base)
 	d.depth--
 	return out, s[1:], nil
 }
@@ -118,15 +116,7 @@ func (d *decoder) flowMap(s string) (any, string, error) {
 			return nil, "", d.errorf("expected , or } in flow mapping")
 		}
 	}
-	entries := d.kvs[base:]
-	m := make(map[string]any, len(entries))
-	for _, e := range entries {
-		if _, dup := m[e.key]; !dup {
-			m[e.key] = e.value
-		}
-	}
-	clear(entries)
-	d.kvs = d.kvs[:base]
+	m := d.toMap(base)
 	d.depth--
 	return m, s[1:], nil
 }

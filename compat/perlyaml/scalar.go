@@ -159,7 +159,8 @@ header:
 			}
 		}
 	}
-	var lines []string
+	var buf [16]string // most block scalars are a few lines
+	lines := buf[:0]
 	for !d.eof {
 		t := d.text()
 		if _, ok := docStart(t); ok {
@@ -186,24 +187,38 @@ done:
 	if folded {
 		return unfold(lines, chomp), nil
 	}
-	var b strings.Builder
+	return literal(lines, chomp), nil
+}
+
+// literal joins the lines of a literal block scalar, each ending in a line
+// break, and chomps the result: "+" keeps the final breaks, "-" strips them
+// all, and the default clips them to one. It allocates the result only.
+func literal(lines []string, chomp byte) string {
+	if chomp != '+' {
+		// Only empty lines make final breaks (a line holds no '\n').
+		for len(lines) > 0 && lines[len(lines)-1] == "" {
+			lines = lines[:len(lines)-1]
+		}
+		if len(lines) == 0 && chomp == 0 {
+			return "\n"
+		}
+	}
 	n := 0
 	for _, l := range lines {
 		n += len(l) + 1
 	}
-	b.Grow(n + 1)
-	for _, l := range lines {
+	if chomp == '-' && n > 0 {
+		n-- // no break after the last line
+	}
+	var b strings.Builder
+	b.Grow(n)
+	for i, l := range lines {
 		b.WriteString(l)
-		b.WriteByte('\n')
+		if i < len(lines)-1 || chomp != '-' {
+			b.WriteByte('\n')
+		}
 	}
-	s := b.String()
-	switch chomp {
-	case '+':
-		return s, nil
-	case '-':
-		return strings.TrimRight(s, "\n"), nil
-	}
-	return strings.TrimRight(s, "\n") + "\n", nil
+	return b.String()
 }
 
 // unfold is YAML.pm's _parse_unfold: a line break between two lines that
@@ -288,6 +303,13 @@ func trimSpaces(s string) string {
 // trimRightSpace trims Perl whitespace (Unicode) at the end.
 func trimRightSpace(s string) string {
 	for s != "" {
+		if c := s[len(s)-1]; c < utf8.RuneSelf {
+			if !isSpaceByte(c) {
+				break
+			}
+			s = s[:len(s)-1]
+			continue
+		}
 		r, size := utf8.DecodeLastRuneInString(s)
 		if !isSpace(r) {
 			break
