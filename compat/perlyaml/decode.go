@@ -41,6 +41,7 @@ type decoder struct {
 	anchors map[string]anchored
 	kvs     []keyValue // stack of the entries of the mappings being read
 	items   []any      // stack of the entries of the sequences being read
+	block   []any      // what toSlice cuts short sequences from
 	depth   int
 	nodes   int // values made so far, counting what aliases repeat
 	budget  int // most values an input may expand to through aliases
@@ -66,6 +67,7 @@ func (d *decoder) reset(src string) {
 
 func (d *decoder) release() {
 	d.src = ""
+	d.block = nil // it belongs to the values made
 	clear(d.anchors)
 	// The collections clear their entries as they finish, so only an
 	// error leaves any on the stacks (up to their length).
@@ -404,16 +406,39 @@ func (d *decoder) sequence(col int) (any, error) {
 	return out, nil
 }
 
-// toSlice pops the items from base on off the stack into a new slice
-// (empty, not nil, when there are none: YAML.pm's []).
+// toSlice pops the items from base on off the stack into a slice of their
+// own (empty, not nil, when there are none: YAML.pm's []).
+//
+// Short sequences are cut from a block shared by the sequences of one
+// document, which saves an allocation per sequence; each one's capacity
+// ends at its length, so that an append to it reallocates instead of
+// writing over its neighbour.
 func (d *decoder) toSlice(base int) []any {
 	items := d.items[base:]
-	out := make([]any, len(items))
-	copy(out, items)
+	var out []any
+	if n := len(items); n > maxBlockItems {
+		out = make([]any, n)
+		copy(out, items)
+	} else {
+		if cap(d.block)-len(d.block) < n {
+			d.block = make([]any, 0, blockItems)
+		}
+		start := len(d.block)
+		d.block = append(d.block, items...)
+		out = d.block[start:len(d.block):len(d.block)]
+	}
 	clear(items)
 	d.items = d.items[:base]
 	return out
 }
+
+// The block that short sequences are cut from holds blockItems items; a
+// sequence of more than maxBlockItems has its own array. The waste, the
+// end of a block too short for the next sequence, is below maxBlockItems.
+const (
+	blockItems    = 16
+	maxBlockItems = 8
+)
 
 // mapping reads the "key: value" entries at column col.
 func (d *decoder) mapping(col int) (any, error) {
