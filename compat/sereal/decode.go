@@ -247,7 +247,16 @@ func (d *decoder) readValue() (any, error) {
 	return v, nil
 }
 
+// skipPad skips PAD bytes before an item. It is called before every item,
+// so its common case, no PAD, is small enough to be inlined.
 func (d *decoder) skipPad() error {
+	if d.pos < len(d.buf) && d.buf[d.pos]&^tagTrackFlag != tagPad {
+		return nil
+	}
+	return d.skipPadSlow()
+}
+
+func (d *decoder) skipPadSlow() error {
 	for d.pos < len(d.buf) && d.buf[d.pos]&^tagTrackFlag == tagPad {
 		d.pos++
 	}
@@ -565,9 +574,13 @@ func (d *decoder) stringAt(idx int) (string, error) {
 func (d *decoder) grow(n int) error {
 	d.size += n
 	if d.size > d.maxSize {
-		return fmt.Errorf("%w: value larger than %d once shared references and copies are counted", ErrLimit, d.maxSize)
+		return d.tooLarge() // apart, so that grow is inlined
 	}
 	return nil
+}
+
+func (d *decoder) tooLarge() error {
+	return fmt.Errorf("%w: value larger than %d once shared references and copies are counted", ErrLimit, d.maxSize)
 }
 
 // parseString decodes the string item at index pos without moving d.pos.
@@ -615,19 +628,35 @@ func (d *decoder) readBytesString(n int, utf bool) (string, error) {
 // UTF-8 and ASCII strings are slices of d.str, a copy of the whole body made
 // once, so decoding them allocates nothing.
 func (d *decoder) text(p, n int, utf bool) (string, error) {
-	b := d.buf[p : p+n]
+	s := d.str[p : p+n]
 	if utf {
-		if !utf8.Valid(b) {
+		if !utf8.ValidString(s) {
 			return "", invalidf(p, "STR_UTF8 is not valid UTF-8")
 		}
-		return d.str[p : p+n], nil
+		return s, nil
 	}
-	for _, c := range b {
-		if c >= utf8.RuneSelf {
-			return latin1(b), nil
+	if !isASCII(s) {
+		return latin1(d.buf[p : p+n]), nil
+	}
+	return s, nil
+}
+
+// isASCII reports whether s is all ASCII, looking at eight bytes at a time.
+func isASCII(s string) bool {
+	for ; len(s) >= 8; s = s[8:] {
+		// The compiler makes one 8-byte load of this.
+		w := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+			uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+		if w&0x8080808080808080 != 0 {
+			return false
 		}
 	}
-	return d.str[p : p+n], nil
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // latin1 turns a Perl byte string into Go text: one character per byte.

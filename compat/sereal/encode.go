@@ -91,7 +91,7 @@ func uvarintLen(u uint64) int {
 func (w *writer) release() {
 	clear(w.keys) // drop references to the caller's strings
 	w.keys = w.keys[:0]
-	clear(w.sorted) // not empty after an error
+	clear(w.sorted) // drop references to the caller's values; not empty after an error
 	w.sorted = w.sorted[:0]
 	w.keyIndex = nil
 	if cap(w.buf) > maxPooled || cap(w.block) > maxPooled || cap(w.sorted) > 1024 {
@@ -116,8 +116,9 @@ type writer struct {
 	// the end beats a map until keyIndex takes over.
 	keys     []keyOffset
 	keyIndex map[string]int
-	// sorted is scratch space for sorting one hash's keys.
-	sorted []string
+	// sorted is scratch space for sorting the entries of the hashes being
+	// written.
+	sorted []entry
 	// block is scratch space for the Snappy-compressed body.
 	block []byte
 }
@@ -219,14 +220,7 @@ func (w *writer) writeFloat(f float64) {
 // writeString writes s as a byte string when every character is Latin-1,
 // otherwise as UTF-8.
 func (w *writer) writeString(s string) {
-	ascii := true
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			ascii = false
-			break
-		}
-	}
-	if ascii {
+	if isASCII(s) {
 		w.writeBinary(s)
 		return
 	}
@@ -319,21 +313,46 @@ func (w *writer) writeHash(h map[string]any, depth int, top bool) error {
 		w.buf = append(w.buf, tagRefN, tagHash)
 		w.buf = binary.AppendUvarint(w.buf, uint64(len(h)))
 	}
+	// The entries are taken with their values, so that writing them in
+	// order needs no lookups.
 	mark := len(w.sorted)
-	for k := range h {
-		w.sorted = append(w.sorted, k)
+	for k, v := range h {
+		w.sorted = append(w.sorted, entry{k, v})
 	}
-	keys := w.sorted[mark:]
-	slices.SortFunc(keys, compareKeys)
-	for _, k := range keys {
-		w.writeKey(k)
-		if err := w.writeValue(h[k], depth+1, false); err != nil {
-			return fmt.Errorf("key %q: %w", k, err)
+	entries := w.sorted[mark:]
+	sortEntries(entries)
+	for _, e := range entries {
+		w.writeKey(e.key)
+		if err := w.writeValue(e.value, depth+1, false); err != nil {
+			return fmt.Errorf("key %q: %w", e.key, err)
 		}
 	}
-	clear(keys)
+	clear(entries)
 	w.sorted = w.sorted[:mark]
 	return nil
+}
+
+// entry is a hash entry.
+type entry struct {
+	key   string
+	value any
+}
+
+// sortEntries sorts a hash's entries by key in Sereal's sort_keys => 1
+// order. A session's hashes are small, and for them an insertion sort with
+// the comparison inlined is several times faster than a general sort.
+func sortEntries(e []entry) {
+	if len(e) > 24 {
+		slices.SortFunc(e, func(a, b entry) int { return compareKeys(a.key, b.key) })
+		return
+	}
+	for i := 1; i < len(e); i++ {
+		x, j := e[i], i
+		for ; j > 0 && keyLess(x.key, e[j-1].key); j-- {
+			e[j] = e[j-1]
+		}
+		e[j] = x
+	}
 }
 
 // compareKeys orders keys by length, then bytes: Sereal's sort_keys => 1.
@@ -342,6 +361,11 @@ func compareKeys(a, b string) int {
 		return len(a) - len(b)
 	}
 	return strings.Compare(a, b)
+}
+
+// keyLess reports whether a sorts before b in compareKeys's order.
+func keyLess(a, b string) bool {
+	return len(a) < len(b) || len(a) == len(b) && a < b
 }
 
 func (w *writer) writeArray(a []any, depth int, top bool) error {

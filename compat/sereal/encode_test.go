@@ -3,6 +3,8 @@ package sereal
 import (
 	"bytes"
 	"errors"
+	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -163,5 +165,33 @@ func TestMarshalRejects(t *testing.T) {
 				t.Fatalf("got %v, want ErrUnsupported", err)
 			}
 		})
+	}
+}
+
+// sortEntries (an insertion sort for small hashes) orders keys as
+// compareKeys does, Sereal's sort_keys order, for every size up to and past
+// where it hands over to slices.SortFunc.
+func TestSortEntries(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	alphabet := []rune("ab_é☺")
+	for n := range 40 {
+		seen := map[string]bool{}
+		var e []entry
+		for len(e) < n {
+			k := make([]rune, rng.IntN(4))
+			for i := range k {
+				k[i] = alphabet[rng.IntN(len(alphabet))]
+			}
+			if !seen[string(k)] { // a hash's keys are distinct
+				seen[string(k)] = true
+				e = append(e, entry{string(k), len(e)})
+			}
+		}
+		want := slices.Clone(e)
+		slices.SortFunc(want, func(a, b entry) int { return compareKeys(a.key, b.key) })
+		sortEntries(e)
+		if !slices.Equal(e, want) {
+			t.Fatalf("%d keys: got %v, want %v", n, e, want)
+		}
 	}
 }
