@@ -10,9 +10,11 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"fmt"
+	"hash"
 	"io"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/dancergo/dancergo/compat/sereal"
@@ -35,7 +37,7 @@ var b64 = base64.RawURLEncoding
 // current secret and, for key rotation, any number of old ones. It is safe
 // for concurrent use.
 type Codec struct {
-	secrets [][]byte // the current secret first
+	secrets []*secret // the current secret first
 	encoder sereal.Encoder
 
 	// Test hooks: the source of salts and the clock.
@@ -51,13 +53,48 @@ func New(secret string, oldSecrets ...string) (*Codec, error) {
 		return nil, ErrNoSecret
 	}
 	c := &Codec{rand: rand.Reader, now: time.Now}
-	c.secrets = append(c.secrets, []byte(secret))
+	c.secrets = append(c.secrets, newSecret(secret))
 	for _, s := range oldSecrets {
 		if s != "" {
-			c.secrets = append(c.secrets, []byte(s))
+			c.secrets = append(c.secrets, newSecret(s))
 		}
 	}
 	return c, nil
+}
+
+// secret is one secret key, with the HMAC-SHA256 instances keyed by it
+// that derive the per-string keys. Keying an HMAC costs two SHA-256 blocks
+// and five allocations, and the first HMAC of every Encode and Decode is
+// keyed by the same secret, so the keyed instances are kept. Each secret
+// has a pool of its own: an instance never serves another secret.
+type secret struct {
+	key  []byte
+	macs sync.Pool // of *keyedMAC, keyed by key and reset
+}
+
+// keyedMAC is an HMAC-SHA256 keyed by a secret, and room for its sum.
+type keyedMAC struct {
+	hash.Hash
+	sum [sha256.Size]byte
+}
+
+func newSecret(key string) *secret {
+	s := &secret{key: []byte(key)}
+	s.macs.New = func() any { return &keyedMAC{Hash: hmac.New(sha256.New, s.key)} }
+	return s
+}
+
+// deriveKey is Session::Storage::Secure's hmac_sha256($salt, $secret): the
+// secret is the HMAC key, the salt the message.
+func (s *secret) deriveKey(salt []byte) [sha256.Size]byte {
+	m := s.macs.Get().(*keyedMAC)
+	m.Write(salt)
+	key := [sha256.Size]byte(m.Sum(m.sum[:0]))
+	// Back to the keyed state, with nothing of this salt or key left.
+	m.Reset()
+	clear(m.sum[:])
+	s.macs.Put(m)
+	return key
 }
 
 // Encode serializes v with Sereal (Snappy-compressed from 1024 bytes, as
@@ -70,20 +107,21 @@ func (c *Codec) Encode(v any, expires time.Time) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("securecookie: %w", err)
 	}
-	salt := make([]byte, saltLen)
-	if _, err := io.ReadFull(c.rand, salt); err != nil {
+	var salt [saltLen]byte
+	if _, err := io.ReadFull(c.rand, salt[:]); err != nil {
 		return "", fmt.Errorf("securecookie: salt: %w", err)
 	}
 	exp := ""
 	if !expires.IsZero() {
 		exp = strconv.FormatInt(expires.Unix(), 10)
 	}
-	return c.seal(plain, salt, exp)
+	return c.seal(plain, salt[:], exp)
 }
 
-// seal encrypts and signs plain with the current secret.
+// seal encrypts and signs plain with the current secret. It encrypts plain
+// in place, padded within its capacity when there is room.
 func (c *Codec) seal(plain, salt []byte, expires string) (string, error) {
-	key := deriveKey(c.secrets[0], salt)
+	key := c.secrets[0].deriveKey(salt)
 	block, err := aes.NewCipher(key[:])
 	if err != nil {
 		return "", fmt.Errorf("securecookie: %w", err)
@@ -91,15 +129,17 @@ func (c *Codec) seal(plain, salt []byte, expires string) (string, error) {
 	var iv [aes.BlockSize]byte
 	block.Encrypt(iv[:], salt[:aes.BlockSize])
 	pad := aes.BlockSize - len(plain)%aes.BlockSize
-	ct := make([]byte, len(plain)+pad)
-	copy(ct, plain)
-	for i := len(plain); i < len(ct); i++ {
-		ct[i] = byte(pad)
+	ct := plain
+	for range pad {
+		ct = append(ct, byte(pad))
 	}
 	cipher.NewCBCEncrypter(block, iv[:]).CryptBlocks(ct, ct)
 
+	// The string is built in one buffer, with room at its end for the
+	// MAC's sum (a hash.Hash appends it).
 	saltLen64, ctLen64, macLen64 := b64.EncodedLen(len(salt)), b64.EncodedLen(len(ct)), b64.EncodedLen(macLen)
-	out := make([]byte, 0, saltLen64+len(expires)+ctLen64+macLen64+6)
+	n := saltLen64 + len(expires) + ctLen64 + macLen64 + 5 // four separators and the version
+	out := make([]byte, 0, n+macLen)
 	out = b64.AppendEncode(out, salt)
 	out = append(out, Separator)
 	signed := len(out) // the MAC covers "expires~ciphertext"
@@ -108,25 +148,17 @@ func (c *Codec) seal(plain, salt []byte, expires string) (string, error) {
 	out = b64.AppendEncode(out, ct)
 	mac := hmac.New(sha256.New, key[:])
 	mac.Write(out[signed:])
+	sum := mac.Sum(out[n:n])
 	out = append(out, Separator)
-	out = b64.AppendEncode(out, mac.Sum(nil))
+	out = b64.AppendEncode(out, sum)
 	out = append(out, Separator, '2')
 	return string(out), nil
-}
-
-// deriveKey is Session::Storage::Secure's hmac_sha256($salt, $secret): the
-// secret is the HMAC key, the salt the message.
-func deriveKey(secret, salt []byte) [sha256.Size]byte {
-	h := hmac.New(sha256.New, secret)
-	h.Write(salt)
-	var k [sha256.Size]byte
-	h.Sum(k[:0])
-	return k
 }
 
 // fields is a string split on the separator.
 type fields struct {
 	salt, expires, ciphertext, mac string
+	signed                         string // "expires~ciphertext", what the MAC covers
 	version                        int
 }
 
@@ -156,6 +188,8 @@ func split(s string) (fields, error) {
 		return f, fmt.Errorf("%w: %d fields or an unknown version", ErrInvalid, n)
 	}
 	f.salt, f.expires, f.ciphertext, f.mac = parts[0], parts[1], parts[2], parts[3]
+	start := len(f.salt) + 1
+	f.signed = s[start : start+len(f.expires)+1+len(f.ciphertext)]
 	if f.salt == "" || f.ciphertext == "" || f.mac == "" {
 		return f, fmt.Errorf("%w: empty field", ErrInvalid)
 	}
@@ -176,18 +210,22 @@ func (c *Codec) Decode(s string) (v any, expires time.Time, err error) {
 	if err != nil {
 		return nil, time.Time{}, err
 	}
+	// One allocation for the bytes of the string that the hashes read
+	// (hash.Hash takes a []byte), the decoded salt and ciphertext, and the
+	// MAC's sum.
+	buf := buffer(make([]byte, 0, len(f.signed)+len(f.salt)+b64.DecodedLen(len(f.ciphertext))+macLen))
 	var salt []byte
 	if f.version == 1 {
-		salt = []byte(f.salt) // a decimal number, used as it is
+		salt = buf.copyString(f.salt) // a decimal number, used as it is
 	} else {
-		salt, err = b64.DecodeString(f.salt)
+		salt, err = buf.decodeBase64(f.salt)
 		// The IV is the first AES block of the salt, and Perl's ECB call
 		// needs whole blocks.
 		if err != nil || len(salt) < aes.BlockSize || len(salt)%aes.BlockSize != 0 {
 			return nil, time.Time{}, fmt.Errorf("%w: bad salt", ErrInvalid)
 		}
 	}
-	key, ok := c.verify(salt, f)
+	key, ok := c.verify(salt, buf.copyString(f.signed), f.mac, buf.room(macLen))
 	if !ok {
 		return nil, time.Time{}, ErrTampered
 	}
@@ -198,7 +236,7 @@ func (c *Codec) Decode(s string) (v any, expires time.Time, err error) {
 			return nil, expires, ErrExpired
 		}
 	}
-	ct, err := b64.DecodeString(f.ciphertext)
+	ct, err := buf.decodeBase64(f.ciphertext)
 	if err != nil {
 		return nil, expires, fmt.Errorf("%w: ciphertext: %w", ErrInvalid, err)
 	}
@@ -219,23 +257,47 @@ func (c *Codec) Decode(s string) (v any, expires time.Time, err error) {
 }
 
 // verify derives the key from each secret in turn and returns the one
-// whose MAC matches. Like Perl, it compares the base64url strings in
-// constant time.
-func (c *Codec) verify(salt []byte, f fields) ([sha256.Size]byte, bool) {
+// under which signed has the MAC mac. Like Perl, it compares the base64url
+// strings in constant time. sum is room for a MAC.
+func (c *Codec) verify(salt, signed []byte, mac string, sum []byte) ([sha256.Size]byte, bool) {
 	var want [43]byte // b64.EncodedLen(macLen)
-	var sum [sha256.Size]byte
-	for _, secret := range c.secrets {
-		key := deriveKey(secret, salt)
+	for _, sk := range c.secrets {
+		key := sk.deriveKey(salt)
 		h := hmac.New(sha256.New, key[:])
-		h.Write([]byte(f.expires))
-		h.Write([]byte{Separator})
-		h.Write([]byte(f.ciphertext))
+		h.Write(signed)
 		b64.Encode(want[:], h.Sum(sum[:0]))
-		if subtle.ConstantTimeCompare(want[:], []byte(f.mac)) == 1 {
+		if subtle.ConstantTimeCompare(want[:], []byte(mac)) == 1 {
 			return key, true
 		}
 	}
 	return [sha256.Size]byte{}, false
+}
+
+// buffer hands out consecutive parts of one allocation. Each part's
+// capacity ends at its length, so that nothing written to one part runs
+// into the next.
+type buffer []byte
+
+// room returns the next n bytes. The caller sized the buffer for all its
+// parts.
+func (b *buffer) room(n int) []byte {
+	start := len(*b)
+	*b = (*b)[:start+n]
+	return (*b)[start : start+n : start+n]
+}
+
+// copyString returns a copy of s.
+func (b *buffer) copyString(s string) []byte {
+	p := b.room(len(s))
+	copy(p, s)
+	return p
+}
+
+// decodeBase64 returns s decoded from base64url.
+func (b *buffer) decodeBase64(s string) ([]byte, error) {
+	p := b.room(b64.DecodedLen(len(s)))
+	n, err := b64.Decode(p, []byte(s))
+	return p[:n], err
 }
 
 // decryptV2 is Crypt::CBC with -header none: AES-256-CBC with the IV made

@@ -75,7 +75,7 @@ func TestSealReproducesVectors(t *testing.T) {
 		n++
 		t.Run(f.Name, func(t *testing.T) {
 			salt := f.hex(t, f.Inter.SaltHex)
-			key := deriveKey([]byte(f.Secret), salt)
+			key := newSecret(f.Secret).deriveKey(salt)
 			if !bytes.Equal(key[:], f.hex(t, f.Inter.KeyHex)) {
 				t.Errorf("key %x, want %s", key, f.Inter.KeyHex)
 			}
@@ -116,7 +116,7 @@ func TestProtocol1Key(t *testing.T) {
 	if err := json.Unmarshal(b, &v); err != nil {
 		t.Fatal(err)
 	}
-	if key := deriveKey([]byte(v.Secret), []byte(v.Inter.Salt)); hex.EncodeToString(key[:]) != v.Inter.Key {
+	if key := newSecret(v.Secret).deriveKey([]byte(v.Inter.Salt)); hex.EncodeToString(key[:]) != v.Inter.Key {
 		t.Errorf("key %x, want %s", key, v.Inter.Key)
 	}
 }
