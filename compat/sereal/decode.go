@@ -196,6 +196,7 @@ type decoder struct {
 	// ones once per use); maxSize bounds it.
 	size, maxSize int
 	tracked       map[int]*tracked
+	block         []any          // what slice cuts short arrays from
 	strings       map[int]string // strings decoded for COPY and OBJECTV
 	inCopy        bool
 	// container is true when the item just read was a HASH or ARRAY itself
@@ -484,7 +485,7 @@ func (d *decoder) readArray(n int) (any, error) {
 	if n > len(d.buf)-d.pos {
 		return nil, invalidf(d.pos, "truncated: array of %d items", n)
 	}
-	a := make([]any, n)
+	a := d.slice(n)
 	for i := range a {
 		v, err := d.readValue()
 		if err != nil {
@@ -494,6 +495,30 @@ func (d *decoder) readArray(n int) (any, error) {
 	}
 	return a, nil
 }
+
+// slice returns a slice of n nils for an array. Short ones are cut from a
+// block shared by the arrays of one document, which saves an allocation per
+// array; each one's capacity ends at its length, so that an append to it
+// reallocates instead of writing over its neighbour.
+func (d *decoder) slice(n int) []any {
+	if n > maxBlockItems {
+		return make([]any, n)
+	}
+	if cap(d.block)-len(d.block) < n {
+		d.block = make([]any, 0, blockItems)
+	}
+	start := len(d.block)
+	d.block = d.block[:start+n]
+	return d.block[start : start+n : start+n]
+}
+
+// The block that short arrays are cut from holds blockItems items; an array
+// of more than maxBlockItems has its own. The waste, the end of a block too
+// short for the next array, is below maxBlockItems.
+const (
+	blockItems    = 16
+	maxBlockItems = 8
+)
 
 // readKey reads a hash key: a string, or a COPY of an earlier string.
 func (d *decoder) readKey() (string, error) {
