@@ -146,9 +146,7 @@ func (c *Codec) seal(plain, salt []byte, expires string) (string, error) {
 	out = append(out, expires...)
 	out = append(out, Separator)
 	out = b64.AppendEncode(out, ct)
-	mac := hmac.New(sha256.New, key[:])
-	mac.Write(out[signed:])
-	sum := mac.Sum(out[n:n])
+	sum := keyMAC(&key, out[signed:], out[n:n])
 	out = append(out, Separator)
 	out = b64.AppendEncode(out, sum)
 	out = append(out, Separator, '2')
@@ -263,9 +261,7 @@ func (c *Codec) verify(salt, signed []byte, mac string, sum []byte) ([sha256.Siz
 	var want [43]byte // b64.EncodedLen(macLen)
 	for _, sk := range c.secrets {
 		key := sk.deriveKey(salt)
-		h := hmac.New(sha256.New, key[:])
-		h.Write(signed)
-		b64.Encode(want[:], h.Sum(sum[:0]))
+		b64.Encode(want[:], keyMAC(&key, signed, sum[:0]))
 		if subtle.ConstantTimeCompare(want[:], []byte(mac)) == 1 {
 			return key, true
 		}

@@ -68,3 +68,40 @@ func TestRotationWithWarmPools(t *testing.T) {
 		}
 	}
 }
+
+// keyMAC is HMAC-SHA256: it gives crypto/hmac's result for every message
+// length around and across SHA-256's block boundaries, for keys that change
+// on every call, from many goroutines sharing the pooled states (run with
+// -race).
+func TestKeyMACMatchesCryptoHMAC(t *testing.T) {
+	msg := make([]byte, 300)
+	for i := range msg {
+		msg[i] = byte(i*31 + 7)
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, 4)
+	for g := range 4 {
+		wg.Go(func() {
+			for n := range len(msg) + 1 {
+				var key [sha256.Size]byte
+				for i := range key {
+					key[i] = byte(n*13 + i*g + 1)
+				}
+				h := hmac.New(sha256.New, key[:])
+				h.Write(msg[:n])
+				want := h.Sum(nil)
+				prefix := []byte("keep")
+				got := keyMAC(&key, msg[:n], prefix)
+				if string(got[:4]) != "keep" || !hmac.Equal(got[4:], want) {
+					errs <- fmt.Errorf("message of %d bytes: %x, want %x after %q", n, got, want, prefix)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+}
