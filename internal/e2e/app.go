@@ -141,6 +141,16 @@ func (v *Visitor) Do(query string) Response {
 	return Response{Code: resp.StatusCode, Body: string(body), Header: resp.Header, Err: err}
 }
 
+// SetSession makes the visitor send token as its session cookie, as a
+// browser holding that session would.
+func (v *Visitor) SetSession(token string) {
+	u, err := url.Parse(v.app.URL)
+	if err != nil {
+		v.app.t.Fatal(err)
+	}
+	v.client.Jar.SetCookies(u, []*http.Cookie{{Name: v.app.Manager.Cookie.Name, Value: token, Path: "/"}})
+}
+
 // SessionID returns the value of the session cookie the visitor holds.
 func (v *Visitor) SessionID() string {
 	u, err := url.Parse(v.app.URL)
