@@ -1,0 +1,144 @@
+package cookie
+
+import (
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/dancergo/dancergo/adapter"
+	"github.com/dancergo/dancergo/compat/perl"
+	"github.com/dancergo/dancergo/internal/e2e"
+)
+
+// sessionServer serves an examples/login-style /session (POST sets the
+// form's keys, GET answers the session as JSON) and /login (POST sets
+// user), behind the adapter on a Cookie engine.
+func sessionServer(t testing.TB, logs io.Writer) *httptest.Server {
+	t.Helper()
+	e, err := New(Options{Key: fixtureKey})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := adapter.New(e, nil)
+	m.Logger = slog.New(slog.NewTextHandler(logs, nil))
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /session", func(w http.ResponseWriter, r *http.Request) {
+		_ = r.ParseForm()
+		for k, v := range r.PostForm {
+			if err := adapter.From(r).Set(k, v[0]); err != nil {
+				return
+			}
+		}
+	})
+	mux.HandleFunc("GET /session", func(w http.ResponseWriter, r *http.Request) {
+		all, err := adapter.From(r).All()
+		if err != nil {
+			return
+		}
+		b, _ := perl.MarshalJSON(all)
+		_, _ = w.Write(b)
+	})
+	mux.HandleFunc("POST /login", func(w http.ResponseWriter, r *http.Request) {
+		_ = adapter.From(r).Set("user", "alice")
+	})
+	srv := httptest.NewServer(m.Middleware(mux))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func login(t testing.TB, c *http.Client, srv *httptest.Server) {
+	t.Helper()
+	resp, err := c.Post(srv.URL+"/login", "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("login: %d", resp.StatusCode)
+	}
+}
+
+// TestConcurrentRequestsLastCookieWins shows what the Cookie engine does
+// NOT guarantee: overlapping requests of one browser each send back the
+// whole session in a new cookie, and the browser keeps the one it got
+// last, so keys set by the others are lost (as with Perl's engine). What
+// holds: the session the browser ends with is whole (the login is kept)
+// and holds the last response's key.
+func TestConcurrentRequestsLastCookieWins(t *testing.T) {
+	srv := sessionServer(t, io.Discard)
+	c := e2e.Client(t)
+	login(t, c, srv)
+	const n = 60
+	missing := e2e.ConcurrentSet(t, c, srv.URL, n)
+	t.Logf("%d of %d concurrent writes lost", len(missing), n)
+	if len(missing) == n {
+		t.Fatal("every key lost: the browser's cookie holds none of the responses'")
+	}
+	resp, err := c.Get(srv.URL + "/session")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if !strings.Contains(string(body), `"user":"alice"`) {
+		t.Fatalf("the session lost its login: %s", body)
+	}
+}
+
+// BenchmarkLostUpdates reports how many of 60 overlapping writes of one
+// browser the Cookie engine loses (lost/60); compare with
+// engines/simple's BenchmarkLostUpdates.
+func BenchmarkLostUpdates(b *testing.B) {
+	const n = 60
+	srv := sessionServer(b, io.Discard)
+	total := 0
+	for b.Loop() {
+		c := e2e.Client(b)
+		login(b, c, srv)
+		total += len(e2e.ConcurrentSet(b, c, srv.URL, n))
+	}
+	b.ReportMetric(float64(total)/float64(b.N), fmt.Sprintf("lost/%d", n))
+}
+
+// TestCookieTooLargeThroughTheAdapter: a session whose cookie would pass
+// what a browser keeps (4096 bytes) is refused at the end of the request:
+// the response is a 500 with one log line and no cookie, and the browser's
+// session stays as it was.
+func TestCookieTooLargeThroughTheAdapter(t *testing.T) {
+	var logs strings.Builder
+	srv := sessionServer(t, &logs)
+	c := e2e.Client(t)
+	login(t, c, srv)
+	// Random-looking data does not compress.
+	var big strings.Builder
+	x := uint32(1)
+	for big.Len() < 4000 {
+		x = x*1664525 + 1013904223
+		big.WriteByte("abcdefghijklmnopqrstuvwxyz0123456789"[x>>27])
+	}
+	resp, err := c.PostForm(srv.URL+"/session", url.Values{"big": {big.String()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusInternalServerError || resp.Header.Get("Set-Cookie") != "" {
+		t.Fatalf("oversized cookie: %d, Set-Cookie %q; want 500 and no cookie", resp.StatusCode, resp.Header.Get("Set-Cookie"))
+	}
+	if n := strings.Count(logs.String(), "\n"); n != 1 || !strings.Contains(logs.String(), "too large") {
+		t.Errorf("want one log line saying the session is too large:\n%s", logs.String())
+	}
+	resp, err = c.Get(srv.URL + "/session")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if !strings.Contains(string(body), `"user":"alice"`) || strings.Contains(string(body), "big") {
+		t.Fatalf("after the refused write: %s", body)
+	}
+}
