@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/dancergo/dancergo/compat/perl"
 	"github.com/dancergo/dancergo/engines"
@@ -230,6 +231,57 @@ func TestDancer1ValuesSurviveGo(t *testing.T) {
 	goView := sessionJSON(t, c, p.golang.URL+"/session")
 	if o, ok := goView["object"].(*perl.Object); !ok || o.Class != "My::Thing" || goView["utf8"] != after["utf8"] {
 		t.Errorf("Go sees %s", js(goView))
+	}
+}
+
+// TestDancer1OverwritesAConcurrentGoWrite shows what dancergo cannot
+// guarantee against Perl: Dancer 1 loads a session once per request and
+// writes all of it back, taking no lock, so a key Go set while a Perl
+// request was running is gone once Perl writes (last writer wins, as
+// between two Perl requests). Go's own merge keeps Perl's keys the other
+// way round (TestDancer1ValuesSurviveGo).
+func TestDancer1OverwritesAConcurrentGoWrite(t *testing.T) {
+	p := startDancer1(t)
+	c := e2e.Client(t)
+	login(t, c, p.perl.URL, "alice")
+	syncDir := t.TempDir()
+	perlDone := make(chan error, 1)
+	go func() {
+		resp, err := c.PostForm(p.perl.URL+"/slow", url.Values{"sync": {syncDir}})
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode != 200 {
+				err = fmt.Errorf("status %d", resp.StatusCode)
+			}
+		}
+		perlDone <- err
+	}()
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		if _, err := os.Stat(filepath.Join(syncDir, "loaded")); err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the Perl request did not load the session within 20s")
+		}
+	}
+	if r := request(t, c, "POST", p.golang.URL+"/session", url.Values{"go_key": {"set by Go"}}); r.code != 200 {
+		t.Fatalf("Go POST /session = %d %q", r.code, r.body)
+	}
+	if got := sessionJSON(t, c, p.golang.URL+"/session"); got["go_key"] != "set by Go" {
+		t.Fatalf("Go's write is not there before Perl writes: %v", got)
+	}
+	if err := os.WriteFile(filepath.Join(syncDir, "go"), nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-perlDone; err != nil {
+		t.Fatalf("Perl POST /slow: %v", err)
+	}
+	got := sessionJSON(t, c, p.golang.URL+"/session")
+	if got["perl_key"] != "set by Perl" || got["user"] != "alice" {
+		t.Fatalf("after Perl's write: %v", got)
+	}
+	if _, kept := got["go_key"]; kept {
+		t.Fatalf("Go's key survived Perl's write: %v (if Dancer now merges, update docs/reliability.md)", got)
 	}
 }
 
