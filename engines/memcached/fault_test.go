@@ -107,6 +107,7 @@ func TestHangingServer(t *testing.T) {
 		if took < timeout || took > budget {
 			t.Errorf("%s answered after %v; timeout %v", r.name, took, timeout)
 		}
+		t.Logf("%s: %d after %v (timeout %v)", r.name, resp.Code, took.Round(time.Millisecond), timeout)
 	}
 	lines := app.LogLines()
 	if len(lines) != len(requests) {
@@ -152,6 +153,7 @@ func TestHangingServer(t *testing.T) {
 			if w.Code != http.StatusServiceUnavailable || took > time.Second {
 				t.Errorf("with a 100ms deadline: %d after %v, want 503 by the deadline", w.Code, took)
 			}
+			t.Logf("%d after %v (deadline 100ms, timeout 10s)", w.Code, took.Round(time.Millisecond))
 			if n := strings.Count(logs.String(), "\n"); n != 1 || !strings.Contains(logs.String(), context.DeadlineExceeded.Error()) {
 				t.Errorf("want one log line with the deadline:\n%s", logs.String())
 			}
