@@ -142,3 +142,76 @@ func TestCookieTooLargeThroughTheAdapter(t *testing.T) {
 		t.Fatalf("after the refused write: %s", body)
 	}
 }
+
+// TestLogoutDoesNotWinOverAConcurrentUpdate shows the other half of what
+// the Cookie engine cannot guarantee: a logout only expires the browser's
+// cookie, so a request that started before it and answers after it sends
+// the whole session back, and the browser is logged in again (as with
+// Perl's engine). Server-side engines delete the session instead, and the
+// late update is dropped.
+func TestLogoutDoesNotWinOverAConcurrentUpdate(t *testing.T) {
+	e, err := New(Options{Key: fixtureKey})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := adapter.New(e, nil)
+	m.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	changed, release := make(chan struct{}), make(chan struct{})
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /login", func(w http.ResponseWriter, r *http.Request) {
+		_ = adapter.From(r).Set("user", "alice")
+	})
+	mux.HandleFunc("POST /slow", func(w http.ResponseWriter, r *http.Request) {
+		_ = adapter.From(r).Set("cart", "book")
+		close(changed)
+		<-release
+	})
+	mux.HandleFunc("GET /logout", func(w http.ResponseWriter, r *http.Request) {
+		_ = adapter.From(r).Destroy()
+	})
+	mux.HandleFunc("GET /user", func(w http.ResponseWriter, r *http.Request) {
+		v, _ := adapter.From(r).Get("user")
+		fmt.Fprint(w, v)
+	})
+	srv := httptest.NewServer(m.Middleware(mux))
+	defer srv.Close()
+	c := e2e.Client(t)
+	if resp, err := c.Post(srv.URL+"/login", "", nil); err != nil {
+		t.Fatal(err)
+	} else {
+		resp.Body.Close()
+	}
+	slow := make(chan error, 1)
+	go func() {
+		resp, err := c.Post(srv.URL+"/slow", "", nil)
+		if err == nil {
+			resp.Body.Close()
+		}
+		slow <- err
+	}()
+	<-changed
+	user := func() string {
+		resp, err := c.Get(srv.URL + "/user")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return string(b)
+	}
+	if resp, err := c.Get(srv.URL + "/logout"); err != nil {
+		t.Fatal(err)
+	} else {
+		resp.Body.Close()
+	}
+	if got := user(); got != "<nil>" {
+		t.Fatalf("after the logout: user %q", got)
+	}
+	close(release)
+	if err := <-slow; err != nil {
+		t.Fatal(err)
+	}
+	if got := user(); got != "alice" {
+		t.Fatalf("after the late update: user %q; if a logout now wins, update docs/reliability.md", got)
+	}
+}
