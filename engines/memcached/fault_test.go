@@ -12,6 +12,7 @@ import (
 
 	"github.com/dancergo/dancergo/adapter"
 	"github.com/dancergo/dancergo/internal/e2e"
+	"github.com/dancergo/dancergo/internal/faulttest"
 )
 
 // TestServerDownAndBack stops memcached under the engine and the adapter:
@@ -85,12 +86,12 @@ func TestHangingServer(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer e.Close()
-	app := e2e.NewApp(t, e)
+	app := faulttest.NewApp(t, e)
 	reader := app.Visitor()
 	reader.SetSession("31")
 	requests := []struct {
 		name  string
-		v     *e2e.Visitor
+		v     *faulttest.Visitor
 		query string
 	}{
 		{"read", reader, "get=user"},

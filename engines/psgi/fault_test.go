@@ -9,12 +9,12 @@ import (
 
 	"github.com/dancergo/dancergo/adapter"
 	"github.com/dancergo/dancergo/engines/psgi"
-	"github.com/dancergo/dancergo/internal/e2e"
+	"github.com/dancergo/dancergo/internal/faulttest"
 )
 
 func TestCorruptSessionThroughTheAdapter(t *testing.T) {
 	e := newEngine(t)
-	app := e2e.NewApp(t, e)
+	app := faulttest.NewApp(t, e)
 	v := app.Visitor()
 	v.Get("set=user&v=alice")
 	id := v.SessionID()
@@ -38,9 +38,9 @@ func TestCorruptSessionThroughTheAdapter(t *testing.T) {
 }
 
 // TestDiskFaults: the session directory replaced by a file, and writes
-// failing as on a full disk, under a running service (see e2e.DiskFaults).
+// failing as on a full disk, under a running service (see faulttest.DiskFaults).
 func TestDiskFaults(t *testing.T) {
-	e2e.DiskFaults(t, func(t testing.TB, dir string) adapter.Engine {
+	faulttest.DiskFaults(t, func(t testing.TB, dir string) adapter.Engine {
 		e, err := psgi.New(psgi.Options{Dir: dir})
 		if err != nil {
 			t.Fatal(err)

@@ -4,13 +4,13 @@ import (
 	"testing"
 
 	"github.com/dancergo/dancergo/adapter"
-	"github.com/dancergo/dancergo/internal/e2e"
+	"github.com/dancergo/dancergo/internal/faulttest"
 )
 
 // TestDiskFaults: the session directory replaced by a file, and writes
-// failing as on a full disk, under a running service (see e2e.DiskFaults).
+// failing as on a full disk, under a running service (see faulttest.DiskFaults).
 func TestDiskFaults(t *testing.T) {
-	e2e.DiskFaults(t, func(t testing.TB, dir string) adapter.Engine {
+	faulttest.DiskFaults(t, func(t testing.TB, dir string) adapter.Engine {
 		e, err := New(Options{Dir: dir})
 		if err != nil {
 			t.Fatal(err)

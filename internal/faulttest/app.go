@@ -1,6 +1,7 @@
-package e2e
+package faulttest
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"log"
@@ -10,6 +11,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -130,7 +132,7 @@ func (v *Visitor) Get(query string) (code int, body string) {
 
 // Do requests the App with a query and reports, without failing the test,
 // what came back: for use where the test must not write anything yet (see
-// DiskFull).
+// e2e.DiskFull).
 func (v *Visitor) Do(query string) Response {
 	resp, err := v.client.Get(v.app.URL + "/?" + query)
 	if err != nil {
@@ -163,4 +165,22 @@ func (v *Visitor) SessionID() string {
 		}
 	}
 	return ""
+}
+
+// syncBuffer is a bytes.Buffer safe for the server's goroutines.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }

@@ -1,4 +1,4 @@
-package e2e
+package faulttest
 
 import (
 	"net/http"
@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/dancergo/dancergo/adapter"
+	"github.com/dancergo/dancergo/internal/e2e"
 )
 
 // DiskFaults breaks the session directory of a file engine under a running
@@ -16,7 +17,7 @@ import (
 //
 //   - the directory replaced by a file: every open and create fails
 //     (ENOTDIR), reads as well as writes;
-//   - writes failing as on a full disk (see DiskFull): reads still work.
+//   - writes failing as on a full disk (see e2e.DiskFull): reads still work.
 //
 // Each request that needs what the store cannot do is answered a clean 503
 // (Retry-After, a plain body with nothing of the session in it, no cookie),
@@ -26,7 +27,7 @@ import (
 // directory is mended the same sessions work again, with no restart.
 //
 // open returns an engine on dir, which exists; it is called once per case.
-// Cases run one after the other: DiskFull limits the whole process.
+// Cases run one after the other: e2e.DiskFull limits the whole process.
 func DiskFaults(t *testing.T, open func(t testing.TB, dir string) adapter.Engine) {
 	for _, fault := range []struct {
 		name  string
@@ -41,7 +42,7 @@ func DiskFaults(t *testing.T, open func(t testing.TB, dir string) adapter.Engine
 			name:  "directory replaced by a file",
 			cause: "not a directory",
 			during: func(t *testing.T, dir string, fn func()) {
-				restore := ReplaceDirWithFile(t, dir)
+				restore := e2e.ReplaceDirWithFile(t, dir)
 				fn()
 				restore()
 			},
@@ -51,7 +52,7 @@ func DiskFaults(t *testing.T, open func(t testing.TB, dir string) adapter.Engine
 			name:  "disk full",
 			cause: "file too large",
 			during: func(t *testing.T, _ string, fn func()) {
-				DiskFull(t, fn)
+				e2e.DiskFull(t, fn)
 			},
 			// A logout only removes a file, which a full disk allows.
 			want: map[string]int{"read": 200, "write": 503, "new session": 503, "no session use": 200},
@@ -73,7 +74,7 @@ func DiskFaults(t *testing.T, open func(t testing.TB, dir string) adapter.Engine
 				}
 			}
 			aliceID := alice.SessionID()
-			before := Files(t, dir)
+			before := e2e.Files(t, dir)
 			if len(before) != 2 {
 				t.Fatalf("%d files for two sessions: %v", len(before), before)
 			}
@@ -129,7 +130,7 @@ func DiskFaults(t *testing.T, open func(t testing.TB, dir string) adapter.Engine
 					t.Errorf("log line does not say the store failed with %q: %s", fault.cause, line)
 				}
 			}
-			if diff := DiffFiles(before, Files(t, dir)); diff != nil {
+			if diff := e2e.DiffFiles(before, e2e.Files(t, dir)); diff != nil {
 				t.Errorf("the session directory changed: %v", diff)
 			}
 
