@@ -210,6 +210,10 @@ func (e *Engine) Save(ctx context.Context, rec adapter.Record, changed []string)
 // current. Stored bytes that do not decode are replaced by the request's
 // whole view, as a fresh save would replace them.
 func (e *Engine) mergeOnto(current []byte, rec adapter.Record, changed []string) map[string]any {
+	if _, stored, ok := e.cache.get(rec.ID, current); ok {
+		// Another request of this process wrote current: no decode.
+		return adapter.Merge(stored, rec.Values, changed)
+	}
 	_, stored, err := e.codec.Decode(current)
 	if err != nil {
 		return rec.Values

@@ -49,7 +49,7 @@ func FuzzMergeOnto(f *testing.F) {
 	f.Add([]byte("not gob at all"))
 	f.Add([]byte{0xf8, 0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff})
 
-	e := &Engine{codec: scs.GobCodec{}}
+	e := &Engine{codec: scs.GobCodec{}, cache: newDecodedCache(cacheLimit)}
 	f.Fuzz(func(t *testing.T, current []byte) {
 		rec := adapter.Record{ID: "x", Values: map[string]any{"id": "x", "mine": "new"}}
 		got := e.mergeOnto(current, rec, []string{"mine", "dropped"})

@@ -37,7 +37,11 @@ func testConfig(t testing.TB, addr string) redis.Config {
 	if _, err := rand.Read(b); err != nil {
 		t.Fatal(err)
 	}
-	return redis.Config{Server: addr, Prefix: "dancergo-test:" + hex.EncodeToString(b) + ":", PoolSize: 8}
+	// A generous timeout: CI runs every package at once under -race on two
+	// cores, where a save that loses many compare-and-set rounds in a row
+	// (the contention tests) can take longer than the 1s default. The
+	// failure tests set their own short timeouts.
+	return redis.Config{Server: addr, Prefix: "dancergo-test:" + hex.EncodeToString(b) + ":", PoolSize: 8, Timeout: 10 * time.Second}
 }
 
 // testPool returns a pool for c, closed when the test ends, after every key
