@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -594,4 +595,26 @@ func TestOversizedValueIsRefusedAndNothingLost(t *testing.T) {
 	if resp, _ := f.get("/?op=set&k=blob&v=" + strings.Repeat("y", 1500)); resp.StatusCode != http.StatusOK {
 		t.Fatalf("replacing a value of the same size was refused: %s", resp.Header.Get("X-Error"))
 	}
+}
+
+func TestLogsDoNotCarrySessionIDs(t *testing.T) {
+	f := newFixture(t, nil, api)
+	f.get("/?op=set&k=user&v=alice")
+	id := f.cookie()
+	// A store whose error names the id, as file engines' paths do.
+	f.store.fail.Store(true)
+	f.engine.Store = &namingStore{countingStore: f.store}
+	f.get("/?op=get&k=user")
+	if strings.Contains(f.logs.String(), id) {
+		t.Fatalf("the log holds the session id:\n%s", f.logs)
+	}
+	if !strings.Contains(f.logs.String(), id[:4]+"…") {
+		t.Fatalf("the log lost the redacted id:\n%s", f.logs)
+	}
+}
+
+type namingStore struct{ *countingStore }
+
+func (n *namingStore) Find(token string) ([]byte, bool, error) {
+	return nil, false, fmt.Errorf("open /sessions/%s.yml: %w", token, errDown)
 }

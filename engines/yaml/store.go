@@ -119,7 +119,7 @@ func (e *Engine) Save(ctx context.Context, rec adapter.Record, changed []string)
 			// Another request wrote the file since this one read it.
 			current, err := e.decode(p, data)
 			if err != nil {
-				e.logger.Warn("dancergo: session file is corrupt; replacing it with this request's session", "error", err)
+				e.logger.Warn("dancergo: session file is corrupt; replacing it with this request's session", "error", adapter.RedactID(err.Error(), rec.ID))
 			} else {
 				values = adapter.Merge(current, rec.Values, changed)
 			}
