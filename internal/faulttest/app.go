@@ -1,7 +1,6 @@
 package faulttest
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"log"
@@ -9,13 +8,12 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
-	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/dancergo/dancergo/adapter"
+	"github.com/dancergo/dancergo/internal/e2e"
 )
 
 // App serves an engine behind the adapter's middleware, in this process, to
@@ -37,14 +35,14 @@ type App struct {
 	Manager *adapter.Manager
 
 	t    testing.TB
-	logs *syncBuffer
+	logs *e2e.LogBuffer
 }
 
 // NewApp starts an App on e with Dancer's default settings; the server stops
 // when the test ends.
 func NewApp(t testing.TB, e adapter.Engine) *App {
 	t.Helper()
-	a := &App{t: t, logs: &syncBuffer{}, Manager: adapter.New(e, nil)}
+	a := &App{t: t, logs: &e2e.LogBuffer{}, Manager: adapter.New(e, nil)}
 	a.Manager.Logger = slog.New(slog.NewTextHandler(a.logs, nil))
 	srv := httptest.NewUnstartedServer(a.Manager.Middleware(http.HandlerFunc(serveApp)))
 	srv.Config.ErrorLog = log.New(a.logs, "http server: ", 0)
@@ -146,41 +144,10 @@ func (v *Visitor) Do(query string) Response {
 // SetSession makes the visitor send token as its session cookie, as a
 // browser holding that session would.
 func (v *Visitor) SetSession(token string) {
-	u, err := url.Parse(v.app.URL)
-	if err != nil {
-		v.app.t.Fatal(err)
-	}
-	v.client.Jar.SetCookies(u, []*http.Cookie{{Name: v.app.Manager.Cookie.Name, Value: token, Path: "/"}})
+	e2e.SetCookie(v.client, v.app.URL, v.app.Manager.Cookie.Name, token)
 }
 
 // SessionID returns the value of the session cookie the visitor holds.
 func (v *Visitor) SessionID() string {
-	u, err := url.Parse(v.app.URL)
-	if err != nil {
-		v.app.t.Fatal(err)
-	}
-	for _, c := range v.client.Jar.Cookies(u) {
-		if c.Name == v.app.Manager.Cookie.Name {
-			return c.Value
-		}
-	}
-	return ""
-}
-
-// syncBuffer is a bytes.Buffer safe for the server's goroutines.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
+	return e2e.CookieValue(v.client, v.app.URL, v.app.Manager.Cookie.Name)
 }
