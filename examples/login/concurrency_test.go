@@ -51,7 +51,7 @@ func TestConcurrentWritesLoseNothing(t *testing.T) {
 			}
 			app := e2e.StartLogin(t, flags...)
 			c := e2e.Client(t)
-			do(t, c, "POST", app.URL+"/login", url.Values{"user": {"alice"}})
+			e2e.Send(t, c, "POST", app.URL+"/login", url.Values{"user": {"alice"}})
 			if missing := e2e.ConcurrentSet(t, c, app.URL, 60); len(missing) > 0 {
 				t.Fatalf("%d of 60 concurrent writes lost: %v", len(missing), missing)
 			}
