@@ -2,7 +2,6 @@ package adapter_test
 
 import (
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -61,7 +60,10 @@ func TestDestroyAndRenewIDWinOverAConcurrentUpdate(t *testing.T) {
 				resp.Body.Close()
 			}
 			post("/login")
-			oldID := cookieValue(t, c, srv.URL, m.Cookie.Name)
+			oldID := e2e.CookieValue(c, srv.URL, m.Cookie.Name)
+			if oldID == "" {
+				t.Fatal("no session cookie")
+			}
 
 			slow := make(chan struct{})
 			go func() { defer close(slow); post("/slow") }()
@@ -73,27 +75,10 @@ func TestDestroyAndRenewIDWinOverAConcurrentUpdate(t *testing.T) {
 			if _, found, err := e.Load(t.Context(), oldID); err != nil || found {
 				t.Errorf("the old session is stored after the late update: found %v, %v", found, err)
 			}
-			resp, err := c.Get(srv.URL + "/show")
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer resp.Body.Close()
-			body, _ := io.ReadAll(resp.Body)
-			if want := tc.wantUser + " <nil>"; string(body) != want {
+			body := e2e.Send(t, c, http.MethodGet, srv.URL+"/show", nil).Body
+			if want := tc.wantUser + " <nil>"; body != want {
 				t.Errorf("the browser's session afterwards: %q, want %q", body, want)
 			}
 		})
 	}
-}
-
-func cookieValue(t *testing.T, c *http.Client, base, name string) string {
-	t.Helper()
-	req, _ := http.NewRequest("GET", base, nil)
-	for _, ck := range c.Jar.Cookies(req.URL) {
-		if ck.Name == name {
-			return ck.Value
-		}
-	}
-	t.Fatal("no session cookie")
-	return ""
 }

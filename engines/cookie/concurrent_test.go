@@ -53,13 +53,8 @@ func sessionServer(t testing.TB, logs io.Writer) *httptest.Server {
 
 func login(t testing.TB, c *http.Client, srv *httptest.Server) {
 	t.Helper()
-	resp, err := c.Post(srv.URL+"/login", "", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("login: %d", resp.StatusCode)
+	if r := e2e.Send(t, c, http.MethodPost, srv.URL+"/login", nil); r.Code != http.StatusOK {
+		t.Fatalf("login: %d", r.Code)
 	}
 }
 
@@ -79,13 +74,7 @@ func TestConcurrentRequestsLastCookieWins(t *testing.T) {
 	if len(missing) == n {
 		t.Fatal("every key lost: the browser's cookie holds none of the responses'")
 	}
-	resp, err := c.Get(srv.URL + "/session")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	if !strings.Contains(string(body), `"user":"alice"`) {
+	if body := e2e.Send(t, c, http.MethodGet, srv.URL+"/session", nil).Body; !strings.Contains(body, `"user":"alice"`) {
 		t.Fatalf("the session lost its login: %s", body)
 	}
 }
@@ -121,24 +110,13 @@ func TestCookieTooLargeThroughTheAdapter(t *testing.T) {
 		x = x*1664525 + 1013904223
 		big.WriteByte("abcdefghijklmnopqrstuvwxyz0123456789"[x>>27])
 	}
-	resp, err := c.PostForm(srv.URL+"/session", url.Values{"big": {big.String()}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusInternalServerError || resp.Header.Get("Set-Cookie") != "" {
-		t.Fatalf("oversized cookie: %d, Set-Cookie %q; want 500 and no cookie", resp.StatusCode, resp.Header.Get("Set-Cookie"))
+	if r := e2e.Send(t, c, http.MethodPost, srv.URL+"/session", url.Values{"big": {big.String()}}); r.Code != http.StatusInternalServerError || r.SetCookie() != "" {
+		t.Fatalf("oversized cookie: %d, Set-Cookie %q; want 500 and no cookie", r.Code, r.SetCookie())
 	}
 	if n := strings.Count(logs.String(), "\n"); n != 1 || !strings.Contains(logs.String(), "too large") {
 		t.Errorf("want one log line saying the session is too large:\n%s", logs.String())
 	}
-	resp, err = c.Get(srv.URL + "/session")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	if !strings.Contains(string(body), `"user":"alice"`) || strings.Contains(string(body), "big") {
+	if body := e2e.Send(t, c, http.MethodGet, srv.URL+"/session", nil).Body; !strings.Contains(body, `"user":"alice"`) || strings.Contains(body, "big") {
 		t.Fatalf("after the refused write: %s", body)
 	}
 }
@@ -176,11 +154,7 @@ func TestLogoutDoesNotWinOverAConcurrentUpdate(t *testing.T) {
 	srv := httptest.NewServer(m.Middleware(mux))
 	defer srv.Close()
 	c := e2e.Client(t)
-	if resp, err := c.Post(srv.URL+"/login", "", nil); err != nil {
-		t.Fatal(err)
-	} else {
-		resp.Body.Close()
-	}
+	e2e.Send(t, c, http.MethodPost, srv.URL+"/login", nil)
 	slow := make(chan error, 1)
 	go func() {
 		resp, err := c.Post(srv.URL+"/slow", "", nil)
@@ -191,19 +165,10 @@ func TestLogoutDoesNotWinOverAConcurrentUpdate(t *testing.T) {
 	}()
 	<-changed
 	user := func() string {
-		resp, err := c.Get(srv.URL + "/user")
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		return string(b)
+		t.Helper()
+		return e2e.Send(t, c, http.MethodGet, srv.URL+"/user", nil).Body
 	}
-	if resp, err := c.Get(srv.URL + "/logout"); err != nil {
-		t.Fatal(err)
-	} else {
-		resp.Body.Close()
-	}
+	e2e.Send(t, c, http.MethodGet, srv.URL+"/logout", nil)
 	if got := user(); got != "<nil>" {
 		t.Fatalf("after the logout: user %q", got)
 	}

@@ -90,7 +90,7 @@ func TestDownAndSlowAreErrStore(t *testing.T) {
 			}
 
 			// Through the middleware: 503, Retry-After, one log line each.
-			logs := &syncBuffer{}
+			logs := &e2e.LogBuffer{}
 			_, h := dancerService(e, logs)
 			srv := httptest.NewServer(h)
 			client := newClient(t)
@@ -129,7 +129,7 @@ func TestRestartRecovers(t *testing.T) {
 	c.Timeout = 300 * time.Millisecond
 	c.PoolSize = 4
 	pool := testPool(t, c)
-	logs := &syncBuffer{}
+	logs := &e2e.LogBuffer{}
 	_, h := dancerService(redis.New(pool, c), logs)
 	srv := httptest.NewServer(h)
 	defer srv.Close()

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -478,9 +479,7 @@ func TestConcurrentRequests(t *testing.T) {
 	})))
 	defer srv.Close()
 	c := e2e.Client(t)
-	if _, err := c.PostForm(srv.URL+"/session", map[string][]string{"start": {"1"}}); err != nil {
-		t.Fatal(err)
-	}
+	e2e.Send(t, c, http.MethodPost, srv.URL+"/session", url.Values{"start": {"1"}})
 	if missing := e2e.ConcurrentSet(t, c, srv.URL, 50); len(missing) > 0 {
 		t.Fatalf("lost %d of 50 keys: %v", len(missing), missing)
 	}
