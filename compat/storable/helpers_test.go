@@ -173,41 +173,14 @@ func netForm(v any) any {
 // sameValue is perl.Equal, except that floats are equal when they agree to
 // the 15 digits with which Perl (and so JSON::PP) prints them.
 func sameValue(a, b any) bool {
-	switch x := a.(type) {
-	case float64:
-		y, ok := b.(float64)
-		return ok && (x == y || strconv.FormatFloat(x, 'g', 15, 64) == strconv.FormatFloat(y, 'g', 15, 64))
-	case map[string]any:
-		y, ok := b.(map[string]any)
-		if !ok || len(x) != len(y) {
-			return false
+	return perl.EqualFunc(a, b, func(x, y any) bool {
+		f, ok1 := x.(float64)
+		g, ok2 := y.(float64)
+		if ok1 && ok2 {
+			return f == g || strconv.FormatFloat(f, 'g', 15, 64) == strconv.FormatFloat(g, 'g', 15, 64)
 		}
-		for k, e := range x {
-			f, ok := y[k]
-			if !ok || !sameValue(e, f) {
-				return false
-			}
-		}
-		return true
-	case []any:
-		y, ok := b.([]any)
-		if !ok || len(x) != len(y) {
-			return false
-		}
-		for i := range x {
-			if !sameValue(x[i], y[i]) {
-				return false
-			}
-		}
-		return true
-	case *perl.Object:
-		y, ok := b.(*perl.Object)
-		return ok && x.Class == y.Class && sameValue(x.Value, y.Value)
-	case *perl.Ref:
-		y, ok := b.(*perl.Ref)
-		return ok && sameValue(x.Value, y.Value)
-	}
-	return perl.Equal(a, b)
+		return perl.Equal(x, y)
+	})
 }
 
 // show renders a value for failure messages.
