@@ -13,21 +13,14 @@ import (
 	"testing"
 
 	"github.com/dancergo/dancergo/compat/perl"
+	"github.com/dancergo/dancergo/internal/e2e"
 )
 
 // requirePerl skips the test when perl with Storable and JSON::PP is not
 // installed, or fails it under CI (CI=true), where it must be.
 func requirePerl(t testing.TB) {
 	t.Helper()
-	out, err := exec.Command("perl", "-MStorable", "-MJSON::PP", "-MHash::Util", "-e", "print $Storable::VERSION").CombinedOutput()
-	if err == nil {
-		return
-	}
-	msg := "perl with Storable and JSON::PP not available: " + strings.TrimSpace(string(out)) + " " + err.Error()
-	if os.Getenv("CI") == "true" {
-		t.Fatal(msg)
-	}
-	t.Skip(msg)
+	e2e.NeedPerlModules(t, "Storable", "JSON::PP", "Hash::Util")
 }
 
 // runPerl runs a script from testdata with stdin and returns its output
@@ -51,26 +44,6 @@ func runPerl(t testing.TB, script string, stdin []byte) []string {
 	return lines
 }
 
-// sharedDir returns ../shared beside the repository root, where CI puts the
-// fixtures.
-func sharedDir(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return filepath.Join(dir, "..", "shared")
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("go.mod not found above the test's directory")
-		}
-		dir = parent
-	}
-}
-
 // fixture is one artefact written by Perl, with the value its .json holds.
 type fixture struct {
 	name   string
@@ -88,7 +61,7 @@ var plackID = regexp.MustCompile(`^[0-9a-f]{40}$`)
 // session files plack/<40 hex>.
 func loadFixtures(t testing.TB) []fixture {
 	t.Helper()
-	root := filepath.Join(sharedDir(t), "fixtures")
+	root := e2e.Shared(t, "fixtures")
 	var paths []string
 	for _, pattern := range []string{"storable/*.bin", "storable/*.stor", "plack/*"} {
 		m, err := filepath.Glob(filepath.Join(root, pattern))
