@@ -10,7 +10,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -18,6 +17,7 @@ import (
 	"github.com/dancergo/dancergo/compat/perl"
 	"github.com/dancergo/dancergo/compat/storable"
 	"github.com/dancergo/dancergo/internal/e2e"
+	"github.com/dancergo/dancergo/internal/enginetest"
 )
 
 func record(id string, values map[string]any) adapter.Record {
@@ -164,91 +164,19 @@ func TestLoadMissing(t *testing.T) {
 // TestMergeOnSave: two requests load the same session and each changes its
 // own key; both changes must survive, and a deleted key must go.
 func TestMergeOnSave(t *testing.T) {
-	mc := startMemcached(t)
-	e := newEngine(t, Options{}, mc)
-	ctx := context.Background()
-	if _, err := e.Save(ctx, record("42", map[string]any{"user": "alice", "gone": "x"}), nil); err != nil {
-		t.Fatal(err)
-	}
-	a, _, _ := e.Load(ctx, "42")
-	b, _, _ := e.Load(ctx, "42")
-	a.Values["cart"] = "book"
-	delete(a.Values, "gone")
-	if _, err := e.Save(ctx, a, []string{"cart", "gone"}); err != nil {
-		t.Fatal(err)
-	}
-	b.Values["theme"] = "dark"
-	if _, err := e.Save(ctx, b, []string{"theme"}); err != nil {
-		t.Fatal(err)
-	}
-	got, _, _ := e.Load(ctx, "42")
-	want := map[string]any{"id": "42", "user": "alice", "cart": "book", "theme": "dark"}
-	if !perl.Equal(got.Values, want) {
-		t.Errorf("after two overlapping saves: %v, want %v", got.Values, want)
-	}
+	enginetest.MergeOnSave(t, newEngine(t, Options{}, startMemcached(t)))
 }
 
 // TestConcurrentSaves races many saves of one session, each changing its
 // own key, through the compare-and-swap loop.
 func TestConcurrentSaves(t *testing.T) {
-	mc := startMemcached(t)
-	e := newEngine(t, Options{MaxIdleConns: 32}, mc)
-	ctx := context.Background()
-	if _, err := e.Save(ctx, record("43", nil), nil); err != nil {
-		t.Fatal(err)
-	}
-	const n = 40
-	var wg sync.WaitGroup
-	errs := make(chan error, n)
-	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			rec, _, err := e.Load(ctx, "43")
-			if err != nil {
-				errs <- err
-				return
-			}
-			k := fmt.Sprintf("k%d", i)
-			rec.Values[k] = int64(i)
-			if _, err := e.Save(ctx, rec, []string{k}); err != nil {
-				errs <- err
-			}
-		}()
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		t.Error(err)
-	}
-	got, _, _ := e.Load(ctx, "43")
-	for i := range n {
-		if got.Values[fmt.Sprintf("k%d", i)] != int64(i) {
-			t.Errorf("k%d lost", i)
-		}
-	}
+	enginetest.ConcurrentSaves(t, newEngine(t, Options{MaxIdleConns: 32}, startMemcached(t)), 40)
 }
 
 // TestSaveAfterDeleteStaysDeleted: a request that loaded the session before
 // another request destroyed it must not bring it back.
 func TestSaveAfterDeleteStaysDeleted(t *testing.T) {
-	mc := startMemcached(t)
-	e := newEngine(t, Options{}, mc)
-	ctx := context.Background()
-	if _, err := e.Save(ctx, record("44", map[string]any{"user": "alice"}), nil); err != nil {
-		t.Fatal(err)
-	}
-	rec, _, _ := e.Load(ctx, "44")
-	if err := e.Delete(ctx, "44"); err != nil {
-		t.Fatal(err)
-	}
-	rec.Values["cart"] = "book"
-	if _, err := e.Save(ctx, rec, []string{"cart"}); err != nil {
-		t.Fatal(err)
-	}
-	if _, found, _ := e.Load(ctx, "44"); found {
-		t.Error("a save after the session was destroyed brought it back")
-	}
+	enginetest.SaveAfterDelete(t, newEngine(t, Options{}, startMemcached(t)))
 }
 
 // TestExpiry checks memcached's exptime for each way of configuring it.

@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"sync"
 	"testing"
 	"time"
 
@@ -17,6 +16,7 @@ import (
 	"github.com/dancergo/dancergo/compat/perl"
 	storablecodec "github.com/dancergo/dancergo/compat/storable"
 	"github.com/dancergo/dancergo/internal/e2e"
+	"github.com/dancergo/dancergo/internal/enginetest"
 )
 
 func newEngine(t *testing.T) *Engine {
@@ -211,62 +211,14 @@ func TestReadDuringPerlWrite(t *testing.T) {
 }
 
 func TestMergeOnSave(t *testing.T) {
-	e := newEngine(t)
-	ctx := context.Background()
-	if _, err := e.Save(ctx, record("42", map[string]any{"user": "alice", "gone": "x"}), nil); err != nil {
-		t.Fatal(err)
-	}
-	a, _, _ := e.Load(ctx, "42")
-	b, _, _ := e.Load(ctx, "42")
-	a.Values["cart"] = "book"
-	delete(a.Values, "gone")
-	if _, err := e.Save(ctx, a, []string{"cart", "gone"}); err != nil {
-		t.Fatal(err)
-	}
-	b.Values["theme"] = "dark"
-	if _, err := e.Save(ctx, b, []string{"theme"}); err != nil {
-		t.Fatal(err)
-	}
-	got, _, _ := e.Load(ctx, "42")
-	want := map[string]any{"id": "42", "user": "alice", "cart": "book", "theme": "dark"}
-	if !perl.Equal(got.Values, want) {
-		t.Errorf("after two overlapping saves: %v, want %v", got.Values, want)
-	}
+	enginetest.MergeOnSave(t, newEngine(t))
 }
 
 // TestConcurrentSaves races saves of one session, each changing its own
 // key, through the file lock.
 func TestConcurrentSaves(t *testing.T) {
 	e := newEngine(t)
-	ctx := context.Background()
-	if _, err := e.Save(ctx, record("43", nil), nil); err != nil {
-		t.Fatal(err)
-	}
-	const n = 40
-	var wg sync.WaitGroup
-	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			rec, _, err := e.Load(ctx, "43")
-			if err != nil {
-				t.Error(err)
-				return
-			}
-			k := fmt.Sprintf("k%d", i)
-			rec.Values[k] = int64(i)
-			if _, err := e.Save(ctx, rec, []string{k}); err != nil {
-				t.Error(err)
-			}
-		}()
-	}
-	wg.Wait()
-	got, _, _ := e.Load(ctx, "43")
-	for i := range n {
-		if got.Values[fmt.Sprintf("k%d", i)] != int64(i) {
-			t.Errorf("k%d lost", i)
-		}
-	}
+	enginetest.ConcurrentSaves(t, e, 40)
 	entries, _ := os.ReadDir(e.dir)
 	if len(entries) != 1 {
 		t.Errorf("%d files left, want 1 (no temporary files)", len(entries))
@@ -275,22 +227,8 @@ func TestConcurrentSaves(t *testing.T) {
 
 func TestSaveAfterDeleteStaysDeleted(t *testing.T) {
 	e := newEngine(t)
-	ctx := context.Background()
-	if _, err := e.Save(ctx, record("44", map[string]any{"user": "alice"}), nil); err != nil {
-		t.Fatal(err)
-	}
-	rec, _, _ := e.Load(ctx, "44")
-	if err := e.Delete(ctx, "44"); err != nil {
-		t.Fatal(err)
-	}
-	rec.Values["cart"] = "book"
-	if _, err := e.Save(ctx, rec, []string{"cart"}); err != nil {
-		t.Fatal(err)
-	}
-	if _, found, _ := e.Load(ctx, "44"); found {
-		t.Error("a save after the session was destroyed brought it back")
-	}
-	if err := e.Delete(ctx, "44"); err != nil {
+	id := enginetest.SaveAfterDelete(t, e)
+	if err := e.Delete(context.Background(), id); err != nil {
 		t.Errorf("deleting again: %v", err)
 	}
 }
