@@ -12,6 +12,7 @@ import (
 
 	"github.com/dancergo/dancergo/adapter"
 	"github.com/dancergo/dancergo/internal/e2e"
+	"github.com/dancergo/dancergo/internal/enginetest"
 	"github.com/dancergo/dancergo/internal/faulttest"
 )
 
@@ -38,7 +39,7 @@ func TestServerDownAndBack(t *testing.T) {
 	if code := request(); code != http.StatusOK {
 		t.Fatalf("with memcached up: status %d", code)
 	}
-	if _, err := e.Save(ctx, record("31", map[string]any{"user": "bob"}), nil); err != nil {
+	if _, err := e.Save(ctx, enginetest.Record("31", map[string]any{"user": "bob"}), nil); err != nil {
 		t.Fatal(err)
 	}
 
@@ -49,10 +50,10 @@ func TestServerDownAndBack(t *testing.T) {
 	if _, _, err := e.Load(ctx, "31"); !errors.Is(err, adapter.ErrStore) {
 		t.Errorf("Load with memcached down = %v, want ErrStore", err)
 	}
-	if _, err := e.Save(ctx, record("32", nil), nil); !errors.Is(err, adapter.ErrStore) {
+	if _, err := e.Save(ctx, enginetest.Record("32", nil), nil); !errors.Is(err, adapter.ErrStore) {
 		t.Errorf("Save with memcached down = %v, want ErrStore", err)
 	}
-	if _, err := e.Save(ctx, record("31", nil), []string{"x"}); !errors.Is(err, adapter.ErrStore) {
+	if _, err := e.Save(ctx, enginetest.Record("31", nil), []string{"x"}); !errors.Is(err, adapter.ErrStore) {
 		t.Errorf("merging Save with memcached down = %v, want ErrStore", err)
 	}
 	if err := e.Delete(ctx, "31"); !errors.Is(err, adapter.ErrStore) {
@@ -63,7 +64,7 @@ func TestServerDownAndBack(t *testing.T) {
 	if code := request(); code != http.StatusOK {
 		t.Errorf("after memcached came back: status %d", code)
 	}
-	if _, err := e.Save(ctx, record("33", map[string]any{"user": "carol"}), nil); err != nil {
+	if _, err := e.Save(ctx, enginetest.Record("33", map[string]any{"user": "carol"}), nil); err != nil {
 		t.Fatalf("Save after memcached came back: %v", err)
 	}
 	rec, found, err := e.Load(ctx, "33")

@@ -20,14 +20,6 @@ import (
 	"github.com/dancergo/dancergo/internal/enginetest"
 )
 
-func record(id string, values map[string]any) adapter.Record {
-	v := map[string]any{"id": id}
-	for k, x := range values {
-		v[k] = x
-	}
-	return adapter.Record{ID: id, Values: v, Deadline: time.Now().Add(time.Hour)}
-}
-
 // TestStoredAsDancerDoes checks the raw memcached item a save leaves: key =
 // id, flags 1, value = nfreeze of the session blessed into
 // Dancer::Session::Memcached with its id.
@@ -42,7 +34,7 @@ func TestStoredAsDancerDoes(t *testing.T) {
 		t.Fatalf("NewID = %q, want Dancer 1 digits", id)
 	}
 	values := map[string]any{"user": "bob", "count": int64(3), "obj": &perl.Object{Class: "My::User", Value: map[string]any{"name": "alice"}}}
-	if _, err := e.Save(context.Background(), record(id, values), nil); err != nil {
+	if _, err := e.Save(context.Background(), enginetest.Record(id, values), nil); err != nil {
 		t.Fatal(err)
 	}
 	it, ok := rawItem(t, mc.Addr, id)
@@ -59,7 +51,7 @@ func TestStoredAsDancerDoes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := &perl.Object{Class: Class, Value: record(id, values).Values}
+	want := &perl.Object{Class: Class, Value: enginetest.Record(id, values).Values}
 	if !perl.Equal(got, want) {
 		t.Errorf("stored %v, want %v", got, want)
 	}
@@ -201,7 +193,7 @@ func TestExpiry(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newEngine(t, Options{Expire: tt.expire}, mc)
 			id := fmt.Sprint(500 + i)
-			rec := record(id, nil)
+			rec := enginetest.Record(id, nil)
 			rec.Deadline = time.Time{}
 			if tt.deadline > 0 {
 				rec.Deadline = time.Now().Add(tt.deadline)
@@ -216,7 +208,7 @@ func TestExpiry(t *testing.T) {
 	}
 	// And it does expire.
 	e := newEngine(t, Options{Expire: time.Second}, mc)
-	if _, err := e.Save(ctx, record("600", nil), nil); err != nil {
+	if _, err := e.Save(ctx, enginetest.Record("600", nil), nil); err != nil {
 		t.Fatal(err)
 	}
 	time.Sleep(2100 * time.Millisecond)
@@ -231,19 +223,19 @@ func TestTooLarge(t *testing.T) {
 	big := map[string]any{"big": strings.Repeat("x", 2<<20)}
 	t.Run("engine limit", func(t *testing.T) {
 		e := newEngine(t, Options{MaxSize: 1000}, mc)
-		_, err := e.Save(ctx, record("700", map[string]any{"big": strings.Repeat("x", 2000)}), nil)
+		_, err := e.Save(ctx, enginetest.Record("700", map[string]any{"big": strings.Repeat("x", 2000)}), nil)
 		if !errors.Is(err, adapter.ErrTooLarge) {
 			t.Errorf("Save = %v, want ErrTooLarge", err)
 		}
 	})
 	t.Run("memcached's item limit", func(t *testing.T) {
 		e := newEngine(t, Options{MaxSize: -1}, mc)
-		_, err := e.Save(ctx, record("701", big), nil)
+		_, err := e.Save(ctx, enginetest.Record("701", big), nil)
 		if !errors.Is(err, adapter.ErrTooLarge) {
 			t.Errorf("Save of 2 MB = %v, want ErrTooLarge", err)
 		}
 		// The connection is still good for the next session.
-		if _, err := e.Save(ctx, record("702", nil), nil); err != nil {
+		if _, err := e.Save(ctx, enginetest.Record("702", nil), nil); err != nil {
 			t.Errorf("next Save: %v", err)
 		}
 	})
@@ -257,10 +249,10 @@ func TestContextDone(t *testing.T) {
 	if _, _, err := e.Load(ctx, "1"); !errors.Is(err, adapter.ErrStore) || !errors.Is(err, context.Canceled) {
 		t.Errorf("Load = %v", err)
 	}
-	if _, err := e.Save(ctx, record("1", nil), nil); !errors.Is(err, adapter.ErrStore) {
+	if _, err := e.Save(ctx, enginetest.Record("1", nil), nil); !errors.Is(err, adapter.ErrStore) {
 		t.Errorf("Save = %v", err)
 	}
-	if _, err := e.Save(ctx, record("1", nil), []string{"x"}); !errors.Is(err, adapter.ErrStore) {
+	if _, err := e.Save(ctx, enginetest.Record("1", nil), []string{"x"}); !errors.Is(err, adapter.ErrStore) {
 		t.Errorf("Save (merge) = %v", err)
 	}
 	if err := e.Delete(ctx, "1"); !errors.Is(err, adapter.ErrStore) {
@@ -306,7 +298,7 @@ func TestUnixSocket(t *testing.T) {
 	}
 	defer e.Close()
 	ctx := context.Background()
-	if _, err := e.Save(ctx, record("271", map[string]any{"user": "alice"}), nil); err != nil {
+	if _, err := e.Save(ctx, enginetest.Record("271", map[string]any{"user": "alice"}), nil); err != nil {
 		t.Fatal(err)
 	}
 	if rec, found, err := e.Load(ctx, "271"); err != nil || !found || rec.Values["user"] != "alice" {

@@ -28,14 +28,6 @@ func newEngine(t *testing.T) *Engine {
 	return e
 }
 
-func record(id string, values map[string]any) adapter.Record {
-	v := map[string]any{"id": id}
-	for k, x := range values {
-		v[k] = x
-	}
-	return adapter.Record{ID: id, Values: v, Deadline: time.Now().Add(time.Hour)}
-}
-
 // TestFileAsDancerWrites checks the file a save leaves: its name, its mode,
 // and nstore's bytes of the session blessed into Dancer::Session::Storable.
 func TestFileAsDancerWrites(t *testing.T) {
@@ -45,7 +37,7 @@ func TestFileAsDancerWrites(t *testing.T) {
 		t.Fatal(err)
 	}
 	values := map[string]any{"user": "bob", "obj": &perl.Object{Class: "My::User", Value: map[string]any{"name": "alice"}}}
-	if _, err := e.Save(context.Background(), record(id, values), nil); err != nil {
+	if _, err := e.Save(context.Background(), enginetest.Record(id, values), nil); err != nil {
 		t.Fatal(err)
 	}
 	p := filepath.Join(e.dir, "dancer.session_"+id+".stor")
@@ -64,7 +56,7 @@ func TestFileAsDancerWrites(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := (&perl.Object{Class: Class, Value: record(id, values).Values}); !perl.Equal(v, want) {
+	if want := (&perl.Object{Class: Class, Value: enginetest.Record(id, values).Values}); !perl.Equal(v, want) {
 		t.Errorf("file holds %v, want %v", v, want)
 	}
 	entries, _ := os.ReadDir(e.dir)
@@ -116,7 +108,7 @@ func TestPathSafety(t *testing.T) {
 		if _, found, err := e.Load(ctx, id); found || err != nil {
 			t.Errorf("Load(%q) = %v, %v", id, found, err)
 		}
-		if _, err := e.Save(ctx, record(id, nil), nil); err == nil {
+		if _, err := e.Save(ctx, enginetest.Record(id, nil), nil); err == nil {
 			t.Errorf("Save(%q) succeeded", id)
 		}
 		if err := e.Delete(ctx, id); err != nil {
@@ -237,7 +229,7 @@ func TestSaveAfterDeleteStaysDeleted(t *testing.T) {
 // gives up when its request is over.
 func TestLockWaitHonoursContext(t *testing.T) {
 	e := newEngine(t)
-	if _, err := e.Save(context.Background(), record("45", nil), nil); err != nil {
+	if _, err := e.Save(context.Background(), enginetest.Record("45", nil), nil); err != nil {
 		t.Fatal(err)
 	}
 	p, _ := e.Path("45")
@@ -263,7 +255,7 @@ func TestStoreError(t *testing.T) {
 	if err := os.WriteFile(e.dir, nil, 0o600); err != nil { // a file where the directory was
 		t.Fatal(err)
 	}
-	if _, err := e.Save(context.Background(), record("46", nil), nil); !errors.Is(err, adapter.ErrStore) {
+	if _, err := e.Save(context.Background(), enginetest.Record("46", nil), nil); !errors.Is(err, adapter.ErrStore) {
 		t.Errorf("Save = %v, want ErrStore", err)
 	}
 	if _, _, err := e.Load(context.Background(), "46"); !errors.Is(err, adapter.ErrStore) {
@@ -276,7 +268,7 @@ func TestTooLarge(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = e.Save(context.Background(), record("47", map[string]any{"big": string(make([]byte, 200))}), nil)
+	_, err = e.Save(context.Background(), enginetest.Record("47", map[string]any{"big": string(make([]byte, 200))}), nil)
 	if !errors.Is(err, adapter.ErrTooLarge) {
 		t.Errorf("Save = %v, want ErrTooLarge", err)
 	}
@@ -293,7 +285,7 @@ func TestListAndPurge(t *testing.T) {
 	e := newEngine(t)
 	ctx := context.Background()
 	for _, id := range []string{"1", "22", "333"} {
-		if _, err := e.Save(ctx, record(id, nil), nil); err != nil {
+		if _, err := e.Save(ctx, enginetest.Record(id, nil), nil); err != nil {
 			t.Fatal(err)
 		}
 	}

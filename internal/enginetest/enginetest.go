@@ -93,18 +93,24 @@ func SaveAfterDelete(t *testing.T, e adapter.Engine) (id string) {
 	return id
 }
 
-// save stores a new session holding values and its id, for an hour.
+// Record is a session as a request saves it: values plus Dancer's "id"
+// key, expiring in an hour. values is not changed.
+func Record(id string, values map[string]any) adapter.Record {
+	v := map[string]any{"id": id}
+	for k, x := range values {
+		v[k] = x
+	}
+	return adapter.Record{ID: id, Values: v, Deadline: time.Now().Add(time.Hour)}
+}
+
+// save stores a new session holding values, and returns its id.
 func save(t *testing.T, e adapter.Engine, values map[string]any) string {
 	t.Helper()
 	id, err := e.NewID()
 	if err != nil {
 		t.Fatal(err)
 	}
-	v := map[string]any{"id": id}
-	for k, x := range values {
-		v[k] = x
-	}
-	if _, err := e.Save(context.Background(), adapter.Record{ID: id, Values: v, Deadline: time.Now().Add(time.Hour)}, nil); err != nil {
+	if _, err := e.Save(context.Background(), Record(id, values), nil); err != nil {
 		t.Fatal(err)
 	}
 	return id
