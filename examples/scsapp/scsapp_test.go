@@ -4,10 +4,8 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -15,32 +13,6 @@ import (
 
 	"github.com/dancergo/dancergo/internal/e2e"
 )
-
-var (
-	buildOnce sync.Once
-	binPath   string
-	buildErr  error
-	buildOut  []byte
-)
-
-// scsappBinary builds this example once per test binary.
-func scsappBinary(t *testing.T) string {
-	t.Helper()
-	buildOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "dancergo-scsapp-")
-		if err != nil {
-			buildErr = err
-			return
-		}
-		binPath = filepath.Join(dir, "scsapp")
-		cmd := exec.Command("go", "build", "-o", binPath, ".")
-		buildOut, buildErr = cmd.CombinedOutput()
-	})
-	if buildErr != nil {
-		t.Fatalf("build examples/scsapp: %v\n%s", buildErr, buildOut)
-	}
-	return binPath
-}
 
 // twoServices starts a private Redis, examples/login on it (session: Redis)
 // and this plain scs service on it.
@@ -54,7 +26,7 @@ func twoServices(t *testing.T) (rds, login, scsapp *e2e.Process) {
 	}
 	login = e2e.StartLogin(t, "-config", cfg)
 	addr := e2e.FreeAddr(t)
-	scsapp = e2e.Start(t, addr, "", nil, scsappBinary(t), "-addr", addr, "-redis", rds.Addr)
+	scsapp = e2e.Start(t, addr, "", nil, e2e.Binary(t, "./examples/scsapp"), "-addr", addr, "-redis", rds.Addr)
 	return rds, login, scsapp
 }
 
