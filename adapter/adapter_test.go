@@ -1,18 +1,15 @@
 package adapter_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/cookiejar"
 	"net/http/httptest"
-	"net/url"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -24,6 +21,7 @@ import (
 	"github.com/dancergo/dancergo/compat/config"
 	"github.com/dancergo/dancergo/compat/perl"
 	"github.com/dancergo/dancergo/compat/sessionid"
+	"github.com/dancergo/dancergo/internal/e2e"
 )
 
 // countingStore is a real memstore that counts the calls made to it, and
@@ -73,69 +71,37 @@ type fixture struct {
 	mgr    *adapter.Manager
 	srv    *httptest.Server
 	client *http.Client
-	logs   *bytes.Buffer
+	logs   *e2e.LogBuffer
 }
 
 // newFixture serves handler behind the session middleware of a Manager on
 // a counting memstore.
 func newFixture(t *testing.T, settings *config.Settings, handler http.HandlerFunc) *fixture {
 	t.Helper()
-	f := &fixture{t: t, store: newCountingStore(), logs: &bytes.Buffer{}}
+	f := &fixture{t: t, store: newCountingStore(), logs: &e2e.LogBuffer{}}
 	f.engine = &adapter.StoreEngine{Store: f.store, Codec: scs.GobCodec{}, IDs: sessionid.Token{}}
 	f.mgr = adapter.New(f.engine, settings)
-	f.mgr.Logger = slog.New(slog.NewTextHandler(&lockedWriter{w: f.logs}, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	f.mgr.Logger = slog.New(slog.NewTextHandler(f.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	f.srv = httptest.NewServer(f.mgr.Middleware(handler))
 	t.Cleanup(f.srv.Close)
-	f.client = newClient(t)
+	f.client = e2e.Client(t)
 	return f
 }
 
-func newClient(t *testing.T) *http.Client {
-	t.Helper()
-	jar, err := cookiejar.New(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-}
-
-type lockedWriter struct {
-	mu sync.Mutex
-	w  io.Writer
-}
-
-func (l *lockedWriter) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.w.Write(p)
-}
-
-// get requests path (with query) and returns the response and its body.
-func (f *fixture) get(path string) (*http.Response, string) {
+// get requests path (with query) through the fixture's browser.
+func (f *fixture) get(path string) e2e.Reply {
 	f.t.Helper()
-	resp, err := f.client.Get(f.srv.URL + path)
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	return resp, string(body)
+	return e2e.Send(f.t, f.client, http.MethodGet, f.srv.URL+path, nil)
 }
 
 // cookie returns the session cookie the client holds, or "".
 func (f *fixture) cookie() string {
-	u, _ := url.Parse(f.srv.URL)
-	for _, c := range f.client.Jar.Cookies(u) {
-		if c.Name == f.mgr.Cookie.Name {
-			return c.Value
-		}
-	}
-	return ""
+	return e2e.CookieValue(f.client, f.srv.URL, f.mgr.Cookie.Name)
 }
 
+// setCookie makes the browser send value as its session cookie.
 func (f *fixture) setCookie(value string) {
-	u, _ := url.Parse(f.srv.URL)
-	f.client.Jar.SetCookies(u, []*http.Cookie{{Name: f.mgr.Cookie.Name, Value: value, Path: "/"}})
+	e2e.SetCookie(f.client, f.srv.URL, f.mgr.Cookie.Name, value)
 }
 
 // api is a handler that runs the session call named by the query.
@@ -185,19 +151,19 @@ func TestSetThenGetOnNextRequest(t *testing.T) {
 	if id == "" {
 		t.Fatal("no session cookie after a write")
 	}
-	if _, body := f.get("/?op=get&k=user"); strings.TrimSpace(body) != `"alice"` {
+	if body := f.get("/?op=get&k=user").Body; strings.TrimSpace(body) != `"alice"` {
 		t.Fatalf("get user = %s", body)
 	}
-	if _, body := f.get("/?op=id"); strings.TrimSpace(body) != `"`+id+`"` {
+	if body := f.get("/?op=id").Body; strings.TrimSpace(body) != `"`+id+`"` {
 		t.Fatalf("id = %s, cookie %s", body, id)
 	}
-	if _, body := f.get("/?op=get&k=id"); strings.TrimSpace(body) != `"`+id+`"` {
+	if body := f.get("/?op=get&k=id").Body; strings.TrimSpace(body) != `"`+id+`"` {
 		t.Fatalf("the id key = %s, want the id %s (Dancer keeps it in the data)", body, id)
 	}
-	if _, body := f.get("/?op=keys"); strings.TrimSpace(body) != `["id","user"]` {
+	if body := f.get("/?op=keys").Body; strings.TrimSpace(body) != `["id","user"]` {
 		t.Fatalf("keys = %s", body)
 	}
-	if _, body := f.get("/?op=get&k=missing"); strings.TrimSpace(body) != `null` {
+	if body := f.get("/?op=get&k=missing").Body; strings.TrimSpace(body) != `null` {
 		t.Fatalf("missing key = %s", body)
 	}
 }
@@ -209,9 +175,9 @@ func TestReservedAndEmptyKeys(t *testing.T) {
 		{"/?op=delete&k=id", adapter.ErrReservedKey.Error()},
 		{"/?op=set&k=&v=x", adapter.ErrEmptyKey.Error()},
 	} {
-		resp, _ := f.get(tc.op)
-		if resp.StatusCode != http.StatusTeapot || resp.Header.Get("X-Error") != tc.want {
-			t.Errorf("%s: status %d, error %q; want %q", tc.op, resp.StatusCode, resp.Header.Get("X-Error"), tc.want)
+		resp := f.get(tc.op)
+		if resp.Code != http.StatusTeapot || resp.Header.Get("X-Error") != tc.want {
+			t.Errorf("%s: status %d, error %q; want %q", tc.op, resp.Code, resp.Header.Get("X-Error"), tc.want)
 		}
 	}
 	if f.store.commits.Load() != 0 {
@@ -224,7 +190,7 @@ func TestDeleteKey(t *testing.T) {
 	f.get("/?op=set&k=a&v=1")
 	f.get("/?op=set&k=b&v=2")
 	f.get("/?op=delete&k=a")
-	if _, body := f.get("/?op=all"); strings.TrimSpace(body) != `{"b":"2","id":"`+f.cookie()+`"}` {
+	if body := f.get("/?op=all").Body; strings.TrimSpace(body) != `{"b":"2","id":"`+f.cookie()+`"}` {
 		t.Fatalf("after delete: %s", body)
 	}
 	commits := f.store.commits.Load()
@@ -237,11 +203,11 @@ func TestDeleteKey(t *testing.T) {
 func TestLazyLoadAndWriteOnlyWhenChanged(t *testing.T) {
 	f := newFixture(t, nil, api)
 
-	resp, _ := f.get("/?op=noop")
+	resp := f.get("/?op=noop")
 	if f.store.finds.Load() != 0 || f.store.commits.Load() != 0 || resp.Header.Get("Set-Cookie") != "" {
 		t.Fatalf("untouched session: %d finds, %d commits, cookie %q", f.store.finds.Load(), f.store.commits.Load(), resp.Header.Get("Set-Cookie"))
 	}
-	resp, _ = f.get("/?op=get&k=user")
+	resp = f.get("/?op=get&k=user")
 	if f.store.commits.Load() != 0 || resp.Header.Get("Set-Cookie") != "" {
 		t.Fatalf("new visitor who only reads: %d commits, cookie %q", f.store.commits.Load(), resp.Header.Get("Set-Cookie"))
 	}
@@ -253,7 +219,7 @@ func TestLazyLoadAndWriteOnlyWhenChanged(t *testing.T) {
 	if f.store.finds.Load() != 0 {
 		t.Fatalf("a request that never touches its session read the store %d times", f.store.finds.Load())
 	}
-	resp, _ = f.get("/?op=all")
+	resp = f.get("/?op=all")
 	if f.store.finds.Load() != 1 || f.store.commits.Load() != 1 || resp.Header.Get("Set-Cookie") != "" {
 		t.Fatalf("read-only request: %d finds, %d commits, cookie %q", f.store.finds.Load(), f.store.commits.Load(), resp.Header.Get("Set-Cookie"))
 	}
@@ -278,7 +244,7 @@ func TestDestroy(t *testing.T) {
 	f := newFixture(t, nil, api)
 	f.get("/?op=set&k=user&v=alice")
 	old := f.cookie()
-	resp, _ := f.get("/?op=destroy")
+	resp := f.get("/?op=destroy")
 	if _, found, _ := f.store.MemStore.Find(old); found {
 		t.Fatal("destroyed session still stored")
 	}
@@ -289,7 +255,7 @@ func TestDestroy(t *testing.T) {
 	if f.cookie() != "" {
 		t.Fatal("client still holds the cookie")
 	}
-	if _, body := f.get("/?op=get&k=user"); strings.TrimSpace(body) != "null" {
+	if body := f.get("/?op=get&k=user").Body; strings.TrimSpace(body) != "null" {
 		t.Fatalf("after destroy user = %s", body)
 	}
 }
@@ -299,7 +265,7 @@ func TestDestroyThenWriteStartsANewSession(t *testing.T) {
 	f.get("/?op=set&k=k&v=before")
 	f.get("/?op=set&k=other&v=x")
 	old := f.cookie()
-	_, body := f.get("/?op=destroy-then-set")
+	body := f.get("/?op=destroy-then-set").Body
 	if strings.TrimSpace(body) != "null" {
 		t.Fatalf("after destroy, the same request still saw %s", body)
 	}
@@ -309,7 +275,7 @@ func TestDestroyThenWriteStartsANewSession(t *testing.T) {
 	if _, found, _ := f.store.MemStore.Find(old); found {
 		t.Fatal("old session came back (Dancer 1's bug)")
 	}
-	if _, body := f.get("/?op=all"); strings.Contains(body, "other") || !strings.Contains(body, `"k":"after"`) {
+	if body := f.get("/?op=all").Body; strings.Contains(body, "other") || !strings.Contains(body, `"k":"after"`) {
 		t.Fatalf("new session = %s", body)
 	}
 }
@@ -326,12 +292,12 @@ func TestRenewIDKeepsDataAndDropsOldID(t *testing.T) {
 	if _, found, _ := f.store.MemStore.Find(old); found {
 		t.Fatal("old id still stored: a fixated id would still work")
 	}
-	if _, body := f.get("/?op=all"); strings.TrimSpace(body) != `{"id":"`+renewed+`","user":"alice"}` {
+	if body := f.get("/?op=all").Body; strings.TrimSpace(body) != `{"id":"`+renewed+`","user":"alice"}` {
 		t.Fatalf("after renew: %s", body)
 	}
 	// The old id is dead: presenting it gives a fresh, empty session.
 	f.setCookie(old)
-	if _, body := f.get("/?op=get&k=user"); strings.TrimSpace(body) != "null" {
+	if body := f.get("/?op=get&k=user").Body; strings.TrimSpace(body) != "null" {
 		t.Fatalf("old id still serves the session: %s", body)
 	}
 }
@@ -364,9 +330,9 @@ func TestBadCookiesGiveAFreshSession(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			f := newFixture(t, nil, api)
 			f.setCookie(value)
-			resp, body := f.get("/?op=set&k=user&v=bob")
-			if resp.StatusCode != http.StatusOK {
-				t.Fatalf("status %d: %s", resp.StatusCode, body)
+			resp := f.get("/?op=set&k=user&v=bob")
+			if resp.Code != http.StatusOK {
+				t.Fatalf("status %d: %s", resp.Code, resp.Body)
 			}
 			if f.cookie() == value || !(sessionid.Token{}).Valid(f.cookie()) {
 				t.Fatalf("cookie %q kept or replaced by an invalid one (%q)", value, f.cookie())
@@ -416,7 +382,7 @@ func TestCookieAttributes(t *testing.T) {
 
 func TestDefaultCookie(t *testing.T) {
 	f := newFixture(t, nil, api)
-	resp, _ := f.get("/?op=set&k=a&v=b")
+	resp := f.get("/?op=set&k=a&v=b")
 	sc := resp.Header.Get("Set-Cookie")
 	for _, want := range []string{"dancer.session=", "Path=/", "HttpOnly", "SameSite=Lax"} {
 		if !strings.Contains(sc, want) {
@@ -453,9 +419,9 @@ func TestStoreFailureIs503AndRecovers(t *testing.T) {
 	})
 	f.setCookie("someExistingSessionId")
 	f.store.fail.Store(true)
-	resp, body := f.get("/")
-	if resp.StatusCode != http.StatusServiceUnavailable || strings.Contains(body, "handler output") {
-		t.Fatalf("store down: status %d, body %q", resp.StatusCode, body)
+	resp := f.get("/")
+	if resp.Code != http.StatusServiceUnavailable || strings.Contains(resp.Body, "handler output") {
+		t.Fatalf("store down: status %d, body %q", resp.Code, resp.Body)
 	}
 	if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/plain") {
 		t.Fatalf("handler headers leaked into the error response: %q", ct)
@@ -464,8 +430,8 @@ func TestStoreFailureIs503AndRecovers(t *testing.T) {
 		t.Fatalf("%d log lines for one failure:\n%s", n, f.logs)
 	}
 	f.store.fail.Store(false)
-	if resp, _ := f.get("/"); resp.StatusCode != http.StatusOK {
-		t.Fatalf("after recovery: %d", resp.StatusCode)
+	if resp := f.get("/"); resp.Code != http.StatusOK {
+		t.Fatalf("after recovery: %d", resp.Code)
 	}
 }
 
@@ -480,9 +446,9 @@ func TestCommitFailureReplacesResponse(t *testing.T) {
 		}
 	})
 	f.store.fail.Store(true)
-	resp, body := f.get("/")
-	if resp.StatusCode != http.StatusServiceUnavailable || strings.Contains(body, "created") || resp.Header.Get("Set-Cookie") != "" {
-		t.Fatalf("status %d, body %q, cookie %q", resp.StatusCode, body, resp.Header.Get("Set-Cookie"))
+	resp := f.get("/")
+	if resp.Code != http.StatusServiceUnavailable || strings.Contains(resp.Body, "created") || resp.Header.Get("Set-Cookie") != "" {
+		t.Fatalf("status %d, body %q, cookie %q", resp.Code, resp.Body, resp.Header.Get("Set-Cookie"))
 	}
 }
 
@@ -492,9 +458,9 @@ func TestCorruptSessionIsFreshAndLogged(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.setCookie("corruptSession")
-	resp, body := f.get("/?op=all")
-	if resp.StatusCode != http.StatusOK || strings.TrimSpace(body) != "{}" {
-		t.Fatalf("status %d, body %s", resp.StatusCode, body)
+	resp := f.get("/?op=all")
+	if resp.Code != http.StatusOK || strings.TrimSpace(resp.Body) != "{}" {
+		t.Fatalf("status %d, body %s", resp.Code, resp.Body)
 	}
 	if !strings.Contains(f.logs.String(), "cannot be decoded") {
 		t.Fatalf("no log line:\n%s", f.logs)
@@ -582,16 +548,38 @@ func TestOversizedValueIsRefusedAndNothingLost(t *testing.T) {
 	}
 	f := newFixture(t, settings, api)
 	f.get("/?op=set&k=user&v=alice")
-	resp, _ := f.get("/?op=set&k=blob&v=" + strings.Repeat("x", 4000))
-	if resp.StatusCode != http.StatusTeapot || !strings.Contains(resp.Header.Get("X-Error"), "too large") {
-		t.Fatalf("oversized Set: status %d, error %q", resp.StatusCode, resp.Header.Get("X-Error"))
+	resp := f.get("/?op=set&k=blob&v=" + strings.Repeat("x", 4000))
+	if resp.Code != http.StatusTeapot || !strings.Contains(resp.Header.Get("X-Error"), "too large") {
+		t.Fatalf("oversized Set: status %d, error %q", resp.Code, resp.Header.Get("X-Error"))
 	}
-	if _, body := f.get("/?op=all"); strings.Contains(body, "blob") || !strings.Contains(body, `"user":"alice"`) {
+	if body := f.get("/?op=all").Body; strings.Contains(body, "blob") || !strings.Contains(body, `"user":"alice"`) {
 		t.Fatalf("after a refused Set: %s", body)
 	}
 	// Replacing a value counts the new size, not both.
 	f.get("/?op=set&k=blob&v=" + strings.Repeat("x", 1500))
-	if resp, _ := f.get("/?op=set&k=blob&v=" + strings.Repeat("y", 1500)); resp.StatusCode != http.StatusOK {
+	if resp := f.get("/?op=set&k=blob&v=" + strings.Repeat("y", 1500)); resp.Code != http.StatusOK {
 		t.Fatalf("replacing a value of the same size was refused: %s", resp.Header.Get("X-Error"))
 	}
+}
+
+func TestLogsDoNotCarrySessionIDs(t *testing.T) {
+	f := newFixture(t, nil, api)
+	f.get("/?op=set&k=user&v=alice")
+	id := f.cookie()
+	// A store whose error names the id, as file engines' paths do.
+	f.store.fail.Store(true)
+	f.engine.Store = &namingStore{countingStore: f.store}
+	f.get("/?op=get&k=user")
+	if strings.Contains(f.logs.String(), id) {
+		t.Fatalf("the log holds the session id:\n%s", f.logs)
+	}
+	if !strings.Contains(f.logs.String(), id[:4]+"…") {
+		t.Fatalf("the log lost the redacted id:\n%s", f.logs)
+	}
+}
+
+type namingStore struct{ *countingStore }
+
+func (n *namingStore) Find(token string) ([]byte, bool, error) {
+	return nil, false, fmt.Errorf("open /sessions/%s.yml: %w", token, errDown)
 }

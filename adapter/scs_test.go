@@ -11,6 +11,7 @@ import (
 
 	"github.com/dancergo/dancergo/adapter"
 	"github.com/dancergo/dancergo/compat/sessionid"
+	"github.com/dancergo/dancergo/internal/e2e"
 )
 
 // TestSharedWithPlainSCS runs a Dancer-style handler and a plain scs handler
@@ -62,16 +63,10 @@ func TestSharedWithPlainSCS(t *testing.T) {
 	dancerSrv := httptest.NewServer(dancer.Middleware(dancerMux))
 	defer dancerSrv.Close()
 
-	client := newClient(t)
+	client := e2e.Client(t)
 	get := func(url string) string {
 		t.Helper()
-		resp, err := client.Get(url)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		return string(b)
+		return e2e.Send(t, client, http.MethodGet, url, nil).Body
 	}
 
 	get(dancerSrv.URL + "/login?v=alice")

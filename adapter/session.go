@@ -264,7 +264,7 @@ func (s *Session) load() error {
 		rec, found, err := s.m.Engine.Load(s.req.Context(), token)
 		switch {
 		case errors.Is(err, ErrCorrupt):
-			s.m.logger().Warn("dancergo: stored session cannot be decoded; starting a fresh one", "error", err)
+			s.m.logger().Warn("dancergo: stored session cannot be decoded; starting a fresh one", "error", s.redacted(err))
 		case err != nil:
 			s.loaded = false
 			s.fail(err)
@@ -295,7 +295,7 @@ func (s *Session) fail(err error) {
 		err = fmt.Errorf("%w: %w", ErrStore, err)
 	}
 	s.err = err
-	s.m.logger().Error("dancergo: session store failed", "method", s.req.Method, "path", s.req.URL.Path, "error", err)
+	s.m.logger().Error("dancergo: session store failed", "method", s.req.Method, "path", s.req.URL.Path, "error", s.redacted(err))
 }
 
 // changedKeys returns what Save should merge: nil to write the whole record.

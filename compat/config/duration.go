@@ -47,10 +47,26 @@ func ParseDuration(s string) (time.Duration, error) {
 	spec = clockHMS.ReplaceAllString(spec, "${1}h ${2}m ${3}s")
 	spec = clockHM.ReplaceAllString(spec, "${1}h ${2}m")
 
-	var seconds float64
-	matched := false
+	seconds, matched, err := sumPairs(s, spec, durationPair, durationUnits)
+	if err != nil {
+		return 0, err
+	}
+	if !matched {
+		return 0, fmt.Errorf("%w: %q", ErrDuration, s)
+	}
+	return time.Duration(math.Round(seconds)) * time.Second, nil
+}
+
+// sumPairs adds up the number-unit pairs spec is made of, the loop both of
+// Perl's duration parsers run: pair matches one pair at the start of what
+// is left (amount, unit, and what joins it to the next), units gives a
+// unit's seconds. One-letter units are case-sensitive, longer ones not.
+// matched reports whether there was a pair; anything else left over, an
+// unknown unit or a sum beyond time.Duration is an error wrapping
+// ErrDuration that quotes s, the caller's input.
+func sumPairs(s, spec string, pair *regexp.Regexp, units map[string]float64) (seconds float64, matched bool, err error) {
 	for {
-		m := durationPair.FindStringSubmatchIndex(spec)
+		m := pair.FindStringSubmatchIndex(spec)
 		if m == nil {
 			break
 		}
@@ -58,23 +74,23 @@ func ParseDuration(s string) (time.Duration, error) {
 		if len(unit) > 1 {
 			unit = strings.ToLower(unit)
 		}
-		factor, ok := durationUnits[unit]
+		factor, ok := units[unit]
 		if !ok {
-			return 0, fmt.Errorf("%w: %q (unknown unit %q)", ErrDuration, s, unit)
+			return 0, false, fmt.Errorf("%w: %q (unknown unit %q)", ErrDuration, s, unit)
 		}
 		n, err := strconv.ParseFloat(strings.Replace(amount, ",", ".", 1), 64)
 		if err != nil {
-			return 0, fmt.Errorf("%w: %q", ErrDuration, s)
+			return 0, false, fmt.Errorf("%w: %q", ErrDuration, s)
 		}
 		seconds += n * factor
 		matched = true
 		spec = spec[m[1]:]
 	}
-	if !matched || strings.TrimSpace(spec) != "" {
-		return 0, fmt.Errorf("%w: %q", ErrDuration, s)
+	if strings.TrimSpace(spec) != "" {
+		return 0, false, fmt.Errorf("%w: %q", ErrDuration, s)
 	}
 	if math.Abs(seconds) > float64(math.MaxInt64/int64(time.Second)) {
-		return 0, fmt.Errorf("%w: %q is out of range", ErrDuration, s)
+		return 0, false, fmt.Errorf("%w: %q is out of range", ErrDuration, s)
 	}
-	return time.Duration(math.Round(seconds)) * time.Second, nil
+	return seconds, matched, nil
 }

@@ -1,10 +1,8 @@
 package config
 
 import (
-	"fmt"
 	"math"
 	"regexp"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -46,32 +44,9 @@ func ParseTimeDuration(s string) (time.Duration, error) {
 	spec = tdpClockHMS.ReplaceAllString(spec, "${1}h ${2}m ${3}s")
 	spec = clockHM.ReplaceAllString(spec, "${1}h ${2}m")
 
-	var seconds float64
-	for {
-		m := tdpPair.FindStringSubmatchIndex(spec)
-		if m == nil {
-			break
-		}
-		amount, unit := spec[m[2]:m[3]], spec[m[4]:m[5]]
-		if len(unit) > 1 {
-			unit = strings.ToLower(unit)
-		}
-		factor, ok := timeDurationUnits[unit]
-		if !ok {
-			return 0, fmt.Errorf("%w: %q (unknown unit %q)", ErrDuration, s, unit)
-		}
-		n, err := strconv.ParseFloat(strings.Replace(amount, ",", ".", 1), 64)
-		if err != nil {
-			return 0, fmt.Errorf("%w: %q", ErrDuration, s)
-		}
-		seconds += n * factor
-		spec = spec[m[1]:]
-	}
-	if strings.TrimSpace(spec) != "" {
-		return 0, fmt.Errorf("%w: %q", ErrDuration, s)
-	}
-	if math.Abs(seconds) > float64(math.MaxInt64/int64(time.Second)) {
-		return 0, fmt.Errorf("%w: %q is out of range", ErrDuration, s)
+	seconds, _, err := sumPairs(s, spec, tdpPair, timeDurationUnits)
+	if err != nil {
+		return 0, err
 	}
 	return time.Duration(math.RoundToEven(seconds)) * time.Second, nil
 }

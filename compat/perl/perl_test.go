@@ -2,6 +2,8 @@ package perl
 
 import (
 	"errors"
+	"math"
+	"strings"
 	"testing"
 )
 
@@ -103,6 +105,41 @@ func TestEqual(t *testing.T) {
 		if got := Equal(tt.a, tt.b); got != tt.want {
 			t.Errorf("Equal(%#v, %#v) = %v, want %v", tt.a, tt.b, got, tt.want)
 		}
+	}
+}
+
+// TestEqualFunc: eq decides the scalars, found at any depth, and only
+// them; the containers around them must still match.
+func TestEqualFunc(t *testing.T) {
+	foldCase := func(x, y any) bool {
+		if s, ok := x.(string); ok {
+			u, ok := y.(string)
+			return ok && strings.EqualFold(s, u)
+		}
+		return Equal(x, y)
+	}
+	tests := []struct {
+		a, b any
+		want bool
+	}{
+		{"Alice", "alice", true},
+		{"Alice", "bob", false},
+		{map[string]any{"k": []any{&Ref{Value: &Object{Class: "C", Value: "X"}}}}, map[string]any{"k": []any{&Ref{Value: &Object{Class: "C", Value: "x"}}}}, true},
+		{&Object{Class: "C", Value: "X"}, &Object{Class: "c", Value: "x"}, false},
+		{[]any{"X"}, []any{"x", "x"}, false},
+		{map[string]any{"a": "X"}, map[string]any{"A": "x"}, false},
+		{int64(1), int64(1), true},
+		{"x", []any{"x"}, false},
+		{[]any{"x"}, "x", false},
+		{nil, nil, true},
+	}
+	for _, tt := range tests {
+		if got := EqualFunc(tt.a, tt.b, foldCase); got != tt.want {
+			t.Errorf("EqualFunc(%#v, %#v) = %v, want %v", tt.a, tt.b, got, tt.want)
+		}
+	}
+	if nan := math.NaN(); Equal(nan, nan) {
+		t.Error("Equal(NaN, NaN): Equal keeps Go's ==")
 	}
 }
 

@@ -12,20 +12,8 @@ import (
 	"testing"
 
 	"github.com/dancergo/dancergo/compat/perl"
+	"github.com/dancergo/dancergo/internal/e2e"
 )
-
-// need skips the test when something it needs is missing, or fails it when
-// running in CI (CI=true), where everything must be there.
-func need(t testing.TB, what string, err error) {
-	t.Helper()
-	if err == nil {
-		return
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatalf("%s is required in CI: %v", what, err)
-	}
-	t.Skipf("%s not available: %v", what, err)
-}
 
 var perlCheck = sync.OnceValue(func() error {
 	out, err := exec.Command("perl", "-MYAML", "-MJSON::PP", "-e", `die "YAML $YAML::VERSION, want 1.30\n" unless $YAML::VERSION eq "1.30"`).CombinedOutput()
@@ -45,39 +33,18 @@ func (e *perlError) Error() string { return e.err.Error() + ": " + string(bytes.
 // needPerl skips (or in CI fails) the test without perl and YAML.pm 1.30.
 func needPerl(t testing.TB) {
 	t.Helper()
-	need(t, "perl with YAML.pm 1.30 and JSON::PP (Debian libyaml-perl)", perlCheck())
+	e2e.Need(t, "perl with YAML.pm 1.30 and JSON::PP (Debian libyaml-perl)", perlCheck())
 }
 
 // fixtures returns the fixture files matching pattern under
 // ../shared/fixtures (beside the repository root).
 func fixtures(t testing.TB, pattern string) []string {
 	t.Helper()
-	dir := filepath.Join(repoRoot(t), "..", "shared", "fixtures")
-	_, err := os.Stat(dir)
-	need(t, "the fixtures in ../shared/fixtures", err)
-	files, err := filepath.Glob(filepath.Join(dir, pattern))
+	files, err := filepath.Glob(filepath.Join(e2e.Shared(t, "fixtures"), pattern))
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no fixtures match %s (%v)", pattern, err)
 	}
 	return files
-}
-
-func repoRoot(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("go.mod not found above the test's directory")
-		}
-		dir = parent
-	}
 }
 
 // fixtureValue reads the "value" of a fixture's .json.

@@ -63,39 +63,11 @@ func stripSpaces(s string) string {
 
 // equalOrNaN is perl.Equal, except that a NaN equals a NaN.
 func equalOrNaN(a, b any) bool {
-	if x, ok := a.(float64); ok && x != x {
-		y, ok := b.(float64)
-		return ok && y != y
-	}
-	switch x := a.(type) {
-	case map[string]any:
-		y, ok := b.(map[string]any)
-		if !ok || len(x) != len(y) {
-			return false
+	return perl.EqualFunc(a, b, func(x, y any) bool {
+		if f, ok := x.(float64); ok && f != f {
+			g, ok := y.(float64)
+			return ok && g != g
 		}
-		for k, xv := range x {
-			if yv, ok := y[k]; !ok || !equalOrNaN(xv, yv) {
-				return false
-			}
-		}
-		return true
-	case []any:
-		y, ok := b.([]any)
-		if !ok || len(x) != len(y) {
-			return false
-		}
-		for i := range x {
-			if !equalOrNaN(x[i], y[i]) {
-				return false
-			}
-		}
-		return true
-	case *perl.Object:
-		y, ok := b.(*perl.Object)
-		return ok && x.Class == y.Class && equalOrNaN(x.Value, y.Value)
-	case *perl.Ref:
-		y, ok := b.(*perl.Ref)
-		return ok && equalOrNaN(x.Value, y.Value)
-	}
-	return perl.Equal(a, b)
+		return perl.Equal(x, y)
+	})
 }

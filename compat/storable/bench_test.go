@@ -2,8 +2,9 @@ package storable
 
 import (
 	"os"
-	"path/filepath"
 	"testing"
+
+	"github.com/dancergo/dancergo/internal/e2e"
 )
 
 // benchDocs are the Dancer::Session::Memcached values Perl wrote, by
@@ -14,7 +15,7 @@ var benchDocs = []struct{ name, fixture string }{{"all", "memcached-all"}, {"3K"
 
 func loadBenchDoc(b *testing.B, name string) []byte {
 	b.Helper()
-	data, err := os.ReadFile(filepath.Join(sharedDir(b), "fixtures", "storable", name+".bin"))
+	data, err := os.ReadFile(e2e.Shared(b, "fixtures", "storable", name+".bin"))
 	if err != nil {
 		b.Fatal(err)
 	}

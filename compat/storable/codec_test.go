@@ -3,19 +3,19 @@ package storable
 import (
 	"errors"
 	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
 
 	"github.com/dancergo/dancergo/compat/perl"
+	"github.com/dancergo/dancergo/internal/e2e"
 )
 
 var _ scs.Codec = Codec{}
 
 func TestCodecDecodesDancerValue(t *testing.T) {
-	data, err := os.ReadFile(filepath.Join(sharedDir(t), "fixtures", "storable", "memcached-simple.bin"))
+	data, err := os.ReadFile(e2e.Shared(t, "fixtures", "storable", "memcached-simple.bin"))
 	if err != nil {
 		t.Fatal(err)
 	}

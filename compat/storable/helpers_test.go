@@ -13,21 +13,14 @@ import (
 	"testing"
 
 	"github.com/dancergo/dancergo/compat/perl"
+	"github.com/dancergo/dancergo/internal/e2e"
 )
 
 // requirePerl skips the test when perl with Storable and JSON::PP is not
 // installed, or fails it under CI (CI=true), where it must be.
 func requirePerl(t testing.TB) {
 	t.Helper()
-	out, err := exec.Command("perl", "-MStorable", "-MJSON::PP", "-MHash::Util", "-e", "print $Storable::VERSION").CombinedOutput()
-	if err == nil {
-		return
-	}
-	msg := "perl with Storable and JSON::PP not available: " + strings.TrimSpace(string(out)) + " " + err.Error()
-	if os.Getenv("CI") == "true" {
-		t.Fatal(msg)
-	}
-	t.Skip(msg)
+	e2e.NeedPerlModules(t, "Storable", "JSON::PP", "Hash::Util")
 }
 
 // runPerl runs a script from testdata with stdin and returns its output
@@ -51,26 +44,6 @@ func runPerl(t testing.TB, script string, stdin []byte) []string {
 	return lines
 }
 
-// sharedDir returns ../shared beside the repository root, where CI puts the
-// fixtures.
-func sharedDir(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return filepath.Join(dir, "..", "shared")
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("go.mod not found above the test's directory")
-		}
-		dir = parent
-	}
-}
-
 // fixture is one artefact written by Perl, with the value its .json holds.
 type fixture struct {
 	name   string
@@ -88,7 +61,7 @@ var plackID = regexp.MustCompile(`^[0-9a-f]{40}$`)
 // session files plack/<40 hex>.
 func loadFixtures(t testing.TB) []fixture {
 	t.Helper()
-	root := filepath.Join(sharedDir(t), "fixtures")
+	root := e2e.Shared(t, "fixtures")
 	var paths []string
 	for _, pattern := range []string{"storable/*.bin", "storable/*.stor", "plack/*"} {
 		m, err := filepath.Glob(filepath.Join(root, pattern))
@@ -173,41 +146,14 @@ func netForm(v any) any {
 // sameValue is perl.Equal, except that floats are equal when they agree to
 // the 15 digits with which Perl (and so JSON::PP) prints them.
 func sameValue(a, b any) bool {
-	switch x := a.(type) {
-	case float64:
-		y, ok := b.(float64)
-		return ok && (x == y || strconv.FormatFloat(x, 'g', 15, 64) == strconv.FormatFloat(y, 'g', 15, 64))
-	case map[string]any:
-		y, ok := b.(map[string]any)
-		if !ok || len(x) != len(y) {
-			return false
+	return perl.EqualFunc(a, b, func(x, y any) bool {
+		f, ok1 := x.(float64)
+		g, ok2 := y.(float64)
+		if ok1 && ok2 {
+			return f == g || strconv.FormatFloat(f, 'g', 15, 64) == strconv.FormatFloat(g, 'g', 15, 64)
 		}
-		for k, e := range x {
-			f, ok := y[k]
-			if !ok || !sameValue(e, f) {
-				return false
-			}
-		}
-		return true
-	case []any:
-		y, ok := b.([]any)
-		if !ok || len(x) != len(y) {
-			return false
-		}
-		for i := range x {
-			if !sameValue(x[i], y[i]) {
-				return false
-			}
-		}
-		return true
-	case *perl.Object:
-		y, ok := b.(*perl.Object)
-		return ok && x.Class == y.Class && sameValue(x.Value, y.Value)
-	case *perl.Ref:
-		y, ok := b.(*perl.Ref)
-		return ok && sameValue(x.Value, y.Value)
-	}
-	return perl.Equal(a, b)
+		return perl.Equal(x, y)
+	})
 }
 
 // show renders a value for failure messages.

@@ -3,7 +3,6 @@ package cookie
 import (
 	"crypto/rand"
 	"encoding/hex"
-	"io"
 	"net/http"
 	"net/url"
 	"os"
@@ -46,62 +45,6 @@ func startApps(t *testing.T, extraConfig string) apps {
 	return apps{perl: p.URL, goURL: g.URL, config: config}
 }
 
-// do sends a request and returns the status and body.
-func do(t *testing.T, c *http.Client, method, u string, form url.Values) (int, string) {
-	t.Helper()
-	var body io.Reader
-	if form != nil {
-		body = strings.NewReader(form.Encode())
-	}
-	req, err := http.NewRequest(method, u, body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if form != nil {
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	}
-	resp, err := c.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resp.StatusCode, string(b)
-}
-
-// session returns an app's GET /session (or another route answering a
-// session as JSON) in the value model.
-func session(t *testing.T, c *http.Client, u string) map[string]any {
-	t.Helper()
-	code, body := do(t, c, http.MethodGet, u, nil)
-	if code != http.StatusOK {
-		t.Fatalf("GET %s: %d %s", u, code, body)
-	}
-	v, err := perl.UnmarshalJSON([]byte(body))
-	if err != nil {
-		t.Fatalf("GET %s: %v in %q", u, err, body)
-	}
-	m, ok := v.(map[string]any)
-	if !ok {
-		t.Fatalf("GET %s: not a hash: %s", u, body)
-	}
-	return m
-}
-
-func cookieValue(t *testing.T, c *http.Client, base string) string {
-	t.Helper()
-	u, _ := url.Parse(base)
-	for _, ck := range c.Jar.Cookies(u) {
-		if ck.Name == "dancer.session" {
-			return ck.Value
-		}
-	}
-	return ""
-}
-
 func TestPerlE2ELogin(t *testing.T) {
 	a := startApps(t, "")
 	tests := []struct {
@@ -113,22 +56,22 @@ func TestPerlE2ELogin(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			c := e2e.Client(t)
-			if code, body := do(t, c, http.MethodPost, tc.loginAt+"/login", url.Values{"user": {"alice"}}); code != http.StatusFound && code != http.StatusSeeOther {
-				t.Fatalf("login: %d %s", code, body)
+			if r := e2e.Send(t, c, http.MethodPost, tc.loginAt+"/login", url.Values{"user": {"alice"}}); r.Code != http.StatusFound && r.Code != http.StatusSeeOther {
+				t.Fatalf("login: %d %s", r.Code, r.Body)
 			}
-			if cookieValue(t, c, tc.loginAt) == "" {
+			if e2e.CookieValue(c, tc.loginAt, "dancer.session") == "" {
 				t.Fatal("no session cookie after login")
 			}
-			if code, body := do(t, c, http.MethodGet, tc.homeAt+"/home", nil); code != http.StatusOK || body != "Hello, alice\n" {
-				t.Fatalf("home: %d %q", code, body)
+			if r := e2e.Send(t, c, http.MethodGet, tc.homeAt+"/home", nil); r.Code != http.StatusOK || r.Body != "Hello, alice\n" {
+				t.Fatalf("home: %d %q", r.Code, r.Body)
 			}
 			// Logging out on either side ends the session on both.
-			if code, _ := do(t, c, http.MethodGet, tc.homeAt+"/logout", nil); code != http.StatusFound && code != http.StatusSeeOther {
-				t.Fatalf("logout: %d", code)
+			if r := e2e.Send(t, c, http.MethodGet, tc.homeAt+"/logout", nil); r.Code != http.StatusFound && r.Code != http.StatusSeeOther {
+				t.Fatalf("logout: %d", r.Code)
 			}
 			for _, base := range []string{a.perl, a.goURL} {
-				if code, body := do(t, c, http.MethodGet, base+"/home", nil); code == http.StatusOK {
-					t.Errorf("%s/home after logout: %d %q", base, code, body)
+				if r := e2e.Send(t, c, http.MethodGet, base+"/home", nil); r.Code == http.StatusOK {
+					t.Errorf("%s/home after logout: %d %q", base, r.Code, r.Body)
 				}
 			}
 		})
@@ -143,31 +86,30 @@ func TestPerlE2EValues(t *testing.T) {
 	for _, route := range []string{"/set/kinds", "/set/large"} {
 		t.Run(route, func(t *testing.T) {
 			c := e2e.Client(t)
-			set := session(t, c, a.perl+route)
-			perlView := session(t, c, a.perl+"/session")
+			set := e2e.GetJSON(t, c, a.perl+route)
+			perlView := e2e.GetJSON(t, c, a.perl+"/session")
 			if !perl.Equal(set, perlView) {
 				t.Fatalf("Perl reads back\n%v\nafter setting\n%v", perlView, set)
 			}
-			flags := session(t, c, a.perl+"/utf8")
+			flags := e2e.GetJSON(t, c, a.perl+"/utf8")
 			if route == "/set/large" {
 				// Perl compressed the session (its body is over 1024 bytes):
 				// the cookie is shorter than the data it holds.
-				if n := len(cookieValue(t, c, a.perl)); n == 0 || n > 3000 {
+				if n := len(e2e.CookieValue(c, a.perl, "dancer.session")); n == 0 || n > 3000 {
 					t.Fatalf("Perl's cookie is %d bytes; Snappy should keep it under 3000", n)
 				}
 			}
 
-			goView := session(t, c, a.goURL+"/session")
+			goView := e2e.GetJSON(t, c, a.goURL+"/session")
 			if !perl.Equal(goView, perlView) {
 				t.Fatalf("Go reads\n%v\nPerl has\n%v", goView, perlView)
 			}
-			code, body := do(t, c, http.MethodPost, a.goURL+"/session", url.Values{"go_key": {"set by Go ☺"}})
-			if code != http.StatusOK {
-				t.Fatalf("POST /session in Go: %d %s", code, body)
+			if r := e2e.Send(t, c, http.MethodPost, a.goURL+"/session", url.Values{"go_key": {"set by Go ☺"}}); r.Code != http.StatusOK {
+				t.Fatalf("POST /session in Go: %d %s", r.Code, r.Body)
 			}
 			if route == "/set/large" {
 				// Uncompressed, this session would not fit in a cookie at all.
-				if n := len(cookieValue(t, c, a.goURL)); n == 0 || n > 3000 {
+				if n := len(e2e.CookieValue(c, a.goURL, "dancer.session")); n == 0 || n > 3000 {
 					t.Fatalf("Go's cookie is %d bytes; Snappy should keep it under 3000", n)
 				}
 			}
@@ -175,10 +117,10 @@ func TestPerlE2EValues(t *testing.T) {
 			for k, v := range perlView {
 				want[k] = v
 			}
-			if after := session(t, c, a.perl+"/session"); !perl.Equal(after, want) {
+			if after := e2e.GetJSON(t, c, a.perl+"/session"); !perl.Equal(after, want) {
 				t.Fatalf("after Go's write Perl reads\n%v\nwant\n%v", after, want)
 			}
-			afterFlags := session(t, c, a.perl+"/utf8")
+			afterFlags := e2e.GetJSON(t, c, a.perl+"/utf8")
 			for k, v := range flags {
 				if afterFlags[k] != v {
 					t.Errorf("Perl's UTF-8 flag of %q: %v before Go's write, %v after", k, v, afterFlags[k])
@@ -197,13 +139,13 @@ func TestPerlE2EValues(t *testing.T) {
 func TestPerlE2EExpiry(t *testing.T) {
 	a := startApps(t, "session_expires: \"2 hours\"\n")
 	c := e2e.Client(t)
-	do(t, c, http.MethodPost, a.goURL+"/login", url.Values{"user": {"dave"}})
-	token := cookieValue(t, c, a.goURL)
+	e2e.Send(t, c, http.MethodPost, a.goURL+"/login", url.Values{"user": {"dave"}})
+	token := e2e.CookieValue(c, a.goURL, "dancer.session")
 	if parts := strings.Split(token, "~"); len(parts) != 5 || parts[1] == "" {
 		t.Fatalf("Go's cookie %q has no expiry field", token)
 	}
-	if code, body := do(t, c, http.MethodGet, a.perl+"/home", nil); code != http.StatusOK || body != "Hello, dave\n" {
-		t.Fatalf("Perl home: %d %q", code, body)
+	if r := e2e.Send(t, c, http.MethodGet, a.perl+"/home", nil); r.Code != http.StatusOK || r.Body != "Hello, dave\n" {
+		t.Fatalf("Perl home: %d %q", r.Code, r.Body)
 	}
 
 	tampered := e2e.Client(t)
@@ -214,11 +156,10 @@ func TestPerlE2EExpiry(t *testing.T) {
 	} else {
 		b[i] = 'A'
 	}
-	u, _ := url.Parse(a.goURL)
-	tampered.Jar.SetCookies(u, []*http.Cookie{{Name: "dancer.session", Value: string(b), Path: "/"}})
+	e2e.SetCookie(tampered, a.goURL, "dancer.session", string(b))
 	for _, base := range []string{a.goURL, a.perl} {
-		if code, body := do(t, tampered, http.MethodGet, base+"/home", nil); code == http.StatusOK {
-			t.Errorf("%s accepted a tampered cookie: %q", base, body)
+		if r := e2e.Send(t, tampered, http.MethodGet, base+"/home", nil); r.Code == http.StatusOK {
+			t.Errorf("%s accepted a tampered cookie: %q", base, r.Body)
 		}
 	}
 }

@@ -160,10 +160,7 @@ func (e *Engine) ValidToken(token string) bool { return e.ids.Valid(token) }
 // Load fetches and decodes the session stored under token. Its Version is
 // the memcached CAS id of what was read.
 func (e *Engine) Load(ctx context.Context, token string) (adapter.Record, bool, error) {
-	if err := ctx.Err(); err != nil {
-		return adapter.Record{}, false, storeError("get", err)
-	}
-	item, err := e.client.Get(token)
+	item, err := call(ctx, func() (*memcache.Item, error) { return e.client.Get(token) })
 	if errors.Is(err, memcache.ErrCacheMiss) {
 		return adapter.Record{}, false, nil
 	}
@@ -225,10 +222,7 @@ func (e *Engine) Save(ctx context.Context, rec adapter.Record, changed []string)
 		if err != nil {
 			return "", err
 		}
-		if err := ctx.Err(); err != nil {
-			return "", storeError("set", err)
-		}
-		if err := e.client.Set(item); err != nil {
+		if err := do(ctx, func() error { return e.client.Set(item) }); err != nil {
 			return "", e.writeError("set", err)
 		}
 		return rec.ID, nil
@@ -240,10 +234,7 @@ func (e *Engine) Save(ctx context.Context, rec adapter.Record, changed []string)
 				return "", storeError("cas", err)
 			}
 		}
-		if err := ctx.Err(); err != nil {
-			return "", storeError("gets", err)
-		}
-		current, err := e.client.Get(rec.ID)
+		current, err := call(ctx, func() (*memcache.Item, error) { return e.client.Get(rec.ID) })
 		if errors.Is(err, memcache.ErrCacheMiss) {
 			return rec.ID, nil
 		}
@@ -264,10 +255,7 @@ func (e *Engine) Save(ctx context.Context, rec adapter.Record, changed []string)
 			return "", err
 		}
 		item.CasID = current.CasID
-		if err := ctx.Err(); err != nil {
-			return "", storeError("cas", err)
-		}
-		err = e.client.CompareAndSwap(item)
+		err = do(ctx, func() error { return e.client.CompareAndSwap(item) })
 		switch {
 		case err == nil:
 			return rec.ID, nil
@@ -334,14 +322,52 @@ func (e *Engine) expiration(deadline time.Time) int32 {
 
 // Delete removes the session stored under id.
 func (e *Engine) Delete(ctx context.Context, id string) error {
-	if err := ctx.Err(); err != nil {
-		return storeError("delete", err)
-	}
-	err := e.client.Delete(id)
+	err := do(ctx, func() error { return e.client.Delete(id) })
 	if err != nil && !errors.Is(err, memcache.ErrCacheMiss) {
 		return storeError("delete", err)
 	}
 	return nil
+}
+
+// call runs op, one gomemcache call, for a request with context ctx. A
+// request whose context is done makes no call. gomemcache takes no context:
+// it bounds a call by its socket timeout (Options.Timeout) alone. So when
+// ctx has a deadline, op runs on a goroutine of its own and call returns
+// ctx's error as soon as ctx is done, answering the request by its
+// deadline; the abandoned call still ends at the socket timeout, and its
+// connection is then closed, not reused. A write abandoned so may yet be
+// applied, as with any store that times out after the command went out.
+// Without a deadline (a request's context is then only cancelled when its
+// client goes away) op runs on the caller's goroutine, at no extra cost.
+func call[T any](ctx context.Context, op func() (T, error)) (T, error) {
+	var zero T
+	if err := ctx.Err(); err != nil {
+		return zero, err
+	}
+	if _, ok := ctx.Deadline(); !ok {
+		return op()
+	}
+	type result struct {
+		v   T
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		v, err := op()
+		done <- result{v, err}
+	}()
+	select {
+	case r := <-done:
+		return r.v, r.err
+	case <-ctx.Done():
+		return zero, ctx.Err()
+	}
+}
+
+// do is call for the calls that return only an error.
+func do(ctx context.Context, op func() error) error {
+	_, err := call(ctx, func() (struct{}, error) { return struct{}{}, op() })
+	return err
 }
 
 // Close closes the idle connections.

@@ -3,7 +3,6 @@ package memcached_test
 import (
 	"bufio"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -54,56 +53,22 @@ func startPair(t *testing.T, servers []*e2e.Process) pair {
 	}
 }
 
-// do sends a request and returns the status, the Location and the body.
-func (p pair) do(t *testing.T, method, u string, form url.Values) (int, string, string) {
-	t.Helper()
-	var body io.Reader
-	if form != nil {
-		body = strings.NewReader(form.Encode())
-	}
-	req, err := http.NewRequest(method, u, body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if form != nil {
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	}
-	resp, err := p.c.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resp.StatusCode, resp.Header.Get("Location"), string(b)
-}
-
 // session returns GET /session of one app, in the value model.
 func (p pair) session(t *testing.T, app *e2e.Process) map[string]any {
 	t.Helper()
-	code, _, body := p.do(t, "GET", app.URL+"/session", nil)
-	if code != http.StatusOK {
-		t.Fatalf("GET %s/session: %d %s", app.URL, code, body)
-	}
-	v, err := perl.UnmarshalJSON([]byte(body))
-	if err != nil {
-		t.Fatalf("GET /session: %v: %s", err, body)
-	}
-	return v.(map[string]any)
+	return e2e.GetJSON(t, p.c, app.URL+"/session")
 }
 
 func (p pair) home(t *testing.T, app *e2e.Process) (string, bool) {
 	t.Helper()
-	code, loc, body := p.do(t, "GET", app.URL+"/home", nil)
+	r := e2e.Send(t, p.c, "GET", app.URL+"/home", nil)
 	switch {
-	case code == http.StatusOK:
-		return strings.TrimSpace(body), true
-	case code/100 == 3 && strings.HasSuffix(loc, "/login"):
+	case r.Code == http.StatusOK:
+		return strings.TrimSpace(r.Body), true
+	case r.Code/100 == 3 && strings.HasSuffix(r.Location(), "/login"):
 		return "", false
 	}
-	t.Fatalf("GET %s/home: %d %s %s", app.URL, code, loc, body)
+	t.Fatalf("GET %s/home: %d %s %s", app.URL, r.Code, r.Location(), r.Body)
 	return "", false
 }
 
@@ -122,25 +87,24 @@ func TestWithPerlDancer(t *testing.T) {
 			p := startPair(t, servers)
 
 			// Login on Perl, seen by Go.
-			if code, _, body := p.do(t, "POST", p.perl.URL+"/login", url.Values{"user": {"alice"}}); code/100 != 3 {
-				t.Fatalf("Perl POST /login: %d %s", code, body)
+			if r := e2e.Send(t, p.c, "POST", p.perl.URL+"/login", url.Values{"user": {"alice"}}); r.Code/100 != 3 {
+				t.Fatalf("Perl POST /login: %d %s", r.Code, r.Body)
 			}
 			if got, ok := p.home(t, p.gol); !ok || got != "Hello, alice" {
 				t.Fatalf("Go /home after a Perl login: %q, %v", got, ok)
 			}
 
 			// Perl's values, read by Go, then written back by Go with one more key.
-			code, _, body := p.do(t, "POST", p.perl.URL+"/perl-values", url.Values{})
-			if code != http.StatusOK {
-				t.Fatalf("Perl POST /perl-values: %d %s", code, body)
+			if r := e2e.Send(t, p.c, "POST", p.perl.URL+"/perl-values", url.Values{}); r.Code != http.StatusOK {
+				t.Fatalf("Perl POST /perl-values: %d %s", r.Code, r.Body)
 			}
 			perlView := p.session(t, p.perl)
 			goView := p.session(t, p.gol)
 			if !perl.Equal(goView, perlView) {
 				t.Errorf("Go reads the session as\n %s\nPerl as\n %s", js(goView), js(perlView))
 			}
-			if code, _, body := p.do(t, "POST", p.gol.URL+"/session", url.Values{"go_key": {"from go"}}); code != http.StatusOK {
-				t.Fatalf("Go POST /session: %d %s", code, body)
+			if r := e2e.Send(t, p.c, "POST", p.gol.URL+"/session", url.Values{"go_key": {"from go"}}); r.Code != http.StatusOK {
+				t.Fatalf("Go POST /session: %d %s", r.Code, r.Body)
 			}
 			after := p.session(t, p.perl)
 			if after["go_key"] != "from go" {
@@ -154,13 +118,9 @@ func TestWithPerlDancer(t *testing.T) {
 			// with wide characters stays UTF-8; a flagged string of
 			// Latin-1 characters comes back as the same characters in a
 			// byte string (see compat/storable's package doc).
-			code, _, body = p.do(t, "GET", p.perl.URL+"/flags", nil)
-			flags, err := perl.UnmarshalJSON([]byte(body))
-			if code != http.StatusOK || err != nil {
-				t.Fatalf("Perl GET /flags: %d %v %s", code, err, body)
-			}
+			flags := e2e.GetJSON(t, p.c, p.perl.URL+"/flags")
 			for key, want := range map[string]string{"latin1_bytes": "bytes", "utf8_bytes": "bytes", "utf8": "utf8", "flagged": "bytes", "user": "bytes"} {
-				if got := flags.(map[string]any)[key]; got != want {
+				if got := flags[key]; got != want {
 					t.Errorf("after a Go write Perl's %s is a %v string, want %s", key, got, want)
 				}
 			}
@@ -169,25 +129,25 @@ func TestWithPerlDancer(t *testing.T) {
 			}
 
 			// Logout on Perl ends the session for Go.
-			p.do(t, "GET", p.perl.URL+"/logout", nil)
+			e2e.Send(t, p.c, "GET", p.perl.URL+"/logout", nil)
 			if got, ok := p.home(t, p.gol); ok {
 				t.Errorf("Go /home after a Perl logout: %q", got)
 			}
 
 			// Login on Go, seen by Perl; a key set by Perl is seen by Go.
-			if code, _, body := p.do(t, "POST", p.gol.URL+"/login", url.Values{"user": {"bob"}}); code/100 != 3 {
-				t.Fatalf("Go POST /login: %d %s", code, body)
+			if r := e2e.Send(t, p.c, "POST", p.gol.URL+"/login", url.Values{"user": {"bob"}}); r.Code/100 != 3 {
+				t.Fatalf("Go POST /login: %d %s", r.Code, r.Body)
 			}
 			if got, ok := p.home(t, p.perl); !ok || got != "Hello, bob" {
 				t.Fatalf("Perl /home after a Go login: %q, %v", got, ok)
 			}
-			p.do(t, "POST", p.perl.URL+"/session", url.Values{"theme": {"dark"}})
+			e2e.Send(t, p.c, "POST", p.perl.URL+"/session", url.Values{"theme": {"dark"}})
 			if got := p.session(t, p.gol); got["theme"] != "dark" || got["user"] != "bob" {
 				t.Errorf("Go reads %v after Perl set theme", got)
 			}
 
 			// Logout on Go ends the session for Perl.
-			p.do(t, "GET", p.gol.URL+"/logout", nil)
+			e2e.Send(t, p.c, "GET", p.gol.URL+"/logout", nil)
 			if got, ok := p.home(t, p.perl); ok {
 				t.Errorf("Perl /home after a Go logout: %q", got)
 			}
@@ -200,7 +160,7 @@ func TestWithPerlDancer(t *testing.T) {
 					from, to = q.gol, q.perl
 				}
 				user := fmt.Sprintf("user%d", i)
-				q.do(t, "POST", from.URL+"/login", url.Values{"user": {user}})
+				e2e.Send(t, q.c, "POST", from.URL+"/login", url.Values{"user": {user}})
 				if got, ok := q.home(t, to); !ok || got != "Hello, "+user {
 					t.Errorf("session %d made on %s: the other side says %q, %v", i, from.URL, got, ok)
 				}
@@ -260,8 +220,8 @@ func TestConcurrentWritesThroughLogin(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := pair{gol: e2e.StartLogin(t, "-config", cfg), c: e2e.Client(t)}
-	if code, _, body := p.do(t, "POST", p.gol.URL+"/login", url.Values{"user": {"alice"}}); code/100 != 3 {
-		t.Fatalf("POST /login: %d %s", code, body)
+	if r := e2e.Send(t, p.c, "POST", p.gol.URL+"/login", url.Values{"user": {"alice"}}); r.Code/100 != 3 {
+		t.Fatalf("POST /login: %d %s", r.Code, r.Body)
 	}
 	if missing := e2e.ConcurrentSet(t, p.c, p.gol.URL, 60); len(missing) > 0 {
 		t.Fatalf("%d of 60 concurrent writes lost: %v", len(missing), missing)

@@ -466,3 +466,37 @@ func TestSharedDirTrustsOwnFilesOnly(t *testing.T) {
 	}
 	mustLoad(t, e2, planted)
 }
+
+// TestSaveRefusesWhatLoadWouldRefuse: a session whose file would be larger
+// than MaxFileSize is refused at Save with ErrTooLarge, leaving the stored
+// file as it was; written, it would read back as corrupt and the visitor
+// would lose the whole session at the next request.
+func TestSaveRefusesWhatLoadWouldRefuse(t *testing.T) {
+	dir := t.TempDir()
+	e, err := psgi.New(psgi.Options{Dir: dir, MaxFileSize: 1024})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, _ := e.NewID()
+	mustSave(t, e, adapter.Record{ID: id, Values: map[string]any{"user": "alice"}}, nil)
+	before, err := os.ReadFile(filepath.Join(dir, id))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, changed := range [][]string{nil, {"big"}} {
+		rec := mustLoad(t, e, id)
+		rec.Values["big"] = strings.Repeat("x", 2000)
+		if _, err := e.Save(ctx, rec, changed); !errors.Is(err, adapter.ErrTooLarge) {
+			t.Errorf("Save (changed %v) of a 2 KB session with MaxFileSize 1024 = %v, want ErrTooLarge", changed, err)
+		}
+	}
+	if after, _ := os.ReadFile(filepath.Join(dir, id)); !bytes.Equal(after, before) {
+		t.Error("the stored session changed")
+	}
+	if names := dirNames(t, dir); len(names) != 1 {
+		t.Errorf("directory holds %v", names)
+	}
+	if rec := mustLoad(t, e, id); rec.Values["user"] != "alice" {
+		t.Errorf("after the refused saves: %v", rec.Values)
+	}
+}

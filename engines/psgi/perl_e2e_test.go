@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"os"
@@ -45,56 +44,6 @@ func startPair(t *testing.T) *pair {
 	}
 }
 
-type response struct {
-	code     int
-	body     string
-	location string
-}
-
-// do sends a request with the client's cookies, plus cookie when not empty
-// (a stale cookie a test replays).
-func do(t *testing.T, c *http.Client, method, u string, form url.Values, cookie string) response {
-	t.Helper()
-	var body io.Reader
-	if form != nil {
-		body = strings.NewReader(form.Encode())
-	}
-	req, err := http.NewRequest(method, u, body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if form != nil {
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	}
-	if cookie != "" {
-		req.Header.Set("Cookie", "plack_session="+cookie)
-	}
-	resp, err := c.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return response{code: resp.StatusCode, body: string(b), location: resp.Header.Get("Location")}
-}
-
-func get(t *testing.T, c *http.Client, u string) response {
-	t.Helper()
-	return do(t, c, "GET", u, nil, "")
-}
-
-// cookieOf returns the plack_session cookie the client holds for u.
-func cookieOf(t *testing.T, c *http.Client, u string) string {
-	t.Helper()
-	parsed, _ := url.Parse(u)
-	for _, ck := range c.Jar.Cookies(parsed) {
-		if ck.Name == "plack_session" {
-			return ck.Value
-		}
-	}
-	return ""
-}
-
 // jsonView decodes a JSON document keeping numbers as written, so two
 // views compare exactly.
 func jsonView(t *testing.T, s string) map[string]any {
@@ -111,43 +60,44 @@ func jsonView(t *testing.T, s string) map[string]any {
 func TestPerlLoginSeenByGo(t *testing.T) {
 	p := startPair(t)
 	c := e2e.Client(t)
-	if r := get(t, c, p.perl.URL+"/login?user=alice"); r.code != http.StatusSeeOther {
-		t.Fatalf("Perl login: %d %s", r.code, r.body)
+	if r := e2e.Send(t, c, "GET", p.perl.URL+"/login?user=alice", nil); r.Code != http.StatusSeeOther {
+		t.Fatalf("Perl login: %d %s", r.Code, r.Body)
 	}
-	id := cookieOf(t, c, p.perl.URL)
-	if r := get(t, c, p.goes.URL+"/home"); r.body != "Hello, alice\n" {
-		t.Fatalf("Go /home after a Perl login: %d %q", r.code, r.body)
+	id := e2e.CookieValue(c, p.perl.URL, "plack_session")
+	if r := e2e.Send(t, c, "GET", p.goes.URL+"/home", nil); r.Body != "Hello, alice\n" {
+		t.Fatalf("Go /home after a Perl login: %d %q", r.Code, r.Body)
 	}
-	view := jsonView(t, get(t, c, p.goes.URL+"/session").body)
+	view := jsonView(t, e2e.Send(t, c, "GET", p.goes.URL+"/session", nil).Body)
 	if view["user"] != "alice" || view["id"] != id {
 		t.Fatalf("Go sees %v; want user alice, id %s", view, id)
 	}
 
 	// A logout in Perl is a logout in Go, even for a client that kept the
 	// old cookie.
-	if r := get(t, c, p.perl.URL+"/logout"); r.code != http.StatusSeeOther {
-		t.Fatalf("Perl logout: %d", r.code)
+	if r := e2e.Send(t, c, "GET", p.perl.URL+"/logout", nil); r.Code != http.StatusSeeOther {
+		t.Fatalf("Perl logout: %d", r.Code)
 	}
-	if r := do(t, c, "GET", p.goes.URL+"/home", nil, id); r.code != http.StatusSeeOther || r.location != "/login" {
-		t.Fatalf("Go /home with the cookie Perl logged out: %d %q %q", r.code, r.location, r.body)
+	e2e.SetCookie(c, p.goes.URL, "plack_session", id) // the cookie Perl logged out
+	if r := e2e.Send(t, c, "GET", p.goes.URL+"/home", nil); r.Code != http.StatusSeeOther || r.Location() != "/login" {
+		t.Fatalf("Go /home with the cookie Perl logged out: %d %q %q", r.Code, r.Location(), r.Body)
 	}
 }
 
 func TestGoLoginSeenByPerl(t *testing.T) {
 	p := startPair(t)
 	c := e2e.Client(t)
-	if r := do(t, c, "POST", p.goes.URL+"/login", url.Values{"user": {"bob"}}, ""); r.code != http.StatusSeeOther {
-		t.Fatalf("Go login: %d %s", r.code, r.body)
+	if r := e2e.Send(t, c, "POST", p.goes.URL+"/login", url.Values{"user": {"bob"}}); r.Code != http.StatusSeeOther {
+		t.Fatalf("Go login: %d %s", r.Code, r.Body)
 	}
-	id := cookieOf(t, c, p.goes.URL)
+	id := e2e.CookieValue(c, p.goes.URL, "plack_session")
 	if len(id) != 40 {
 		t.Fatalf("Go gave cookie %q, want 40 hex digits", id)
 	}
-	if r := get(t, c, p.perl.URL+"/home"); r.body != "Hello, bob\n" {
-		t.Fatalf("Perl /home after a Go login: %d %q", r.code, r.body)
+	if r := e2e.Send(t, c, "GET", p.perl.URL+"/home", nil); r.Body != "Hello, bob\n" {
+		t.Fatalf("Perl /home after a Go login: %d %q", r.Code, r.Body)
 	}
 	// Perl's answer carries the same session: Plack found Go's file.
-	view := jsonView(t, get(t, c, p.perl.URL+"/session").body)
+	view := jsonView(t, e2e.Send(t, c, "GET", p.perl.URL+"/session", nil).Body)
 	if view["user"] != "bob" {
 		t.Fatalf("Perl sees %v", view)
 	}
@@ -155,14 +105,15 @@ func TestGoLoginSeenByPerl(t *testing.T) {
 		t.Errorf(`Go wrote an "id" key into a Plack session: %v`, view)
 	}
 
-	if r := get(t, c, p.goes.URL+"/logout"); r.code != http.StatusSeeOther {
-		t.Fatalf("Go logout: %d", r.code)
+	if r := e2e.Send(t, c, "GET", p.goes.URL+"/logout", nil); r.Code != http.StatusSeeOther {
+		t.Fatalf("Go logout: %d", r.Code)
 	}
 	if _, err := os.Stat(filepath.Join(p.dir, id)); !os.IsNotExist(err) {
 		t.Fatalf("session file after a Go logout: %v", err)
 	}
-	if r := do(t, c, "GET", p.perl.URL+"/home", nil, id); r.code != http.StatusSeeOther || r.location != "/login" {
-		t.Fatalf("Perl /home with the cookie Go logged out: %d %q %q", r.code, r.location, r.body)
+	e2e.SetCookie(c, p.perl.URL, "plack_session", id) // the cookie Go logged out
+	if r := e2e.Send(t, c, "GET", p.perl.URL+"/home", nil); r.Code != http.StatusSeeOther || r.Location() != "/login" {
+		t.Fatalf("Perl /home with the cookie Go logged out: %d %q %q", r.Code, r.Location(), r.Body)
 	}
 }
 
@@ -172,14 +123,14 @@ func TestGoLoginSeenByPerl(t *testing.T) {
 func TestEveryKindOfValueSurvivesAGoWrite(t *testing.T) {
 	p := startPair(t)
 	c := e2e.Client(t)
-	if r := get(t, c, p.perl.URL+"/set/all"); r.code != http.StatusOK {
-		t.Fatalf("Perl /set/all: %d %s", r.code, r.body)
+	if r := e2e.Send(t, c, "GET", p.perl.URL+"/set/all", nil); r.Code != http.StatusOK {
+		t.Fatalf("Perl /set/all: %d %s", r.Code, r.Body)
 	}
-	id := cookieOf(t, c, p.perl.URL)
-	before := get(t, c, p.perl.URL+"/session").body
+	id := e2e.CookieValue(c, p.perl.URL, "plack_session")
+	before := e2e.Send(t, c, "GET", p.perl.URL+"/session", nil).Body
 
 	// Go reads what Perl stored: its JSON form of the model is Perl's.
-	goView := get(t, c, p.goes.URL+"/session").body
+	goView := e2e.Send(t, c, "GET", p.goes.URL+"/session", nil).Body
 	want, _ := perl.UnmarshalJSON([]byte(before))
 	got, err := perl.UnmarshalJSON([]byte(goView))
 	if err != nil {
@@ -194,13 +145,13 @@ func TestEveryKindOfValueSurvivesAGoWrite(t *testing.T) {
 		t.Errorf("Go reads\n%s\nPerl has\n%s", goView, before)
 	}
 
-	if r := do(t, c, "POST", p.goes.URL+"/session", url.Values{"from_go": {"Grüße"}}, ""); r.code != http.StatusOK {
-		t.Fatalf("Go POST /session: %d %s", r.code, r.body)
+	if r := e2e.Send(t, c, "POST", p.goes.URL+"/session", url.Values{"from_go": {"Grüße"}}); r.Code != http.StatusOK {
+		t.Fatalf("Go POST /session: %d %s", r.Code, r.Body)
 	}
-	if cookieOf(t, c, p.goes.URL) != id {
+	if e2e.CookieValue(c, p.goes.URL, "plack_session") != id {
 		t.Fatal("Go's write changed the session id")
 	}
-	after := jsonView(t, get(t, c, p.perl.URL+"/session").body)
+	after := jsonView(t, e2e.Send(t, c, "GET", p.perl.URL+"/session", nil).Body)
 	if after["from_go"] != "Grüße" {
 		t.Errorf("Perl sees from_go = %#v", after["from_go"])
 	}
@@ -219,8 +170,8 @@ func TestEveryKindOfValueSurvivesAGoWrite(t *testing.T) {
 	}
 
 	// And Perl's next write keeps Go's key.
-	get(t, c, p.perl.URL+"/set?from_perl=1")
-	view := jsonView(t, get(t, c, p.goes.URL+"/session").body)
+	e2e.Send(t, c, "GET", p.perl.URL+"/set?from_perl=1", nil)
+	view := jsonView(t, e2e.Send(t, c, "GET", p.goes.URL+"/session", nil).Body)
 	if view["from_go"] != "Grüße" || view["from_perl"] != "1" {
 		t.Errorf("Go sees from_go %#v, from_perl %#v", view["from_go"], view["from_perl"])
 	}
@@ -232,11 +183,11 @@ func TestEveryKindOfValueSurvivesAGoWrite(t *testing.T) {
 func TestConcurrentGoWritesOnAPerlSession(t *testing.T) {
 	p := startPair(t)
 	c := e2e.Client(t)
-	get(t, c, p.perl.URL+"/login?user=carol")
+	e2e.Send(t, c, "GET", p.perl.URL+"/login?user=carol", nil)
 	if missing := e2e.ConcurrentSet(t, c, p.goes.URL, 50); len(missing) > 0 {
 		t.Fatalf("lost %d of 50 concurrent writes: %v", len(missing), missing)
 	}
-	view := jsonView(t, get(t, c, p.perl.URL+"/session").body)
+	view := jsonView(t, e2e.Send(t, c, "GET", p.perl.URL+"/session", nil).Body)
 	for i := range 50 {
 		if view[fmt.Sprintf("k%d", i)] != fmt.Sprintf("v%d", i) {
 			t.Errorf("Perl does not see k%d", i)
@@ -261,8 +212,8 @@ func TestConcurrentGoWritesOnAPerlSession(t *testing.T) {
 func TestPerlReadsWhatGoWrote(t *testing.T) {
 	p := startPair(t)
 	c := e2e.Client(t)
-	do(t, c, "POST", p.goes.URL+"/session", url.Values{"k": {"v"}}, "")
-	id := cookieOf(t, c, p.goes.URL)
+	e2e.Send(t, c, "POST", p.goes.URL+"/session", url.Values{"k": {"v"}})
+	id := e2e.CookieValue(c, p.goes.URL, "plack_session")
 	out, err := runPerl(t, `use Storable qw(lock_retrieve); my $h = lock_retrieve($ARGV[0]); print ref($h), " ", join(",", map {"$_=$h->{$_}"} sort keys %$h), "\n"`, filepath.Join(p.dir, id))
 	if err != nil {
 		t.Fatal(err)

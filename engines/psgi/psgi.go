@@ -21,8 +21,8 @@ const (
 	// DefaultFileMode is the permission of the files Go writes. Plack's own
 	// are 0644 (from the umask), readable by every local user.
 	DefaultFileMode fs.FileMode = 0o600
-	// DefaultMaxFileSize is the largest session file Load reads; a larger
-	// one is treated as corrupt.
+	// DefaultMaxFileSize is the largest session file Load reads (a larger
+	// one is treated as corrupt) and Save writes.
 	DefaultMaxFileSize = 8 << 20
 	// DefaultLockTimeout is how long a call waits for another process's
 	// lock on a session file before it fails.
@@ -54,7 +54,8 @@ type Options struct {
 	// back into files Go created).
 	FileMode fs.FileMode
 	// MaxFileSize is the largest session file Load reads, in bytes; a larger
-	// one is treated as corrupt. Default: DefaultMaxFileSize.
+	// one is treated as corrupt, and Save refuses to write one with
+	// adapter.ErrTooLarge. Default: DefaultMaxFileSize.
 	MaxFileSize int64
 	// LockTimeout is how long a call waits for another process's lock on a
 	// session file. Default: DefaultLockTimeout.

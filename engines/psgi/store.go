@@ -111,6 +111,11 @@ func (e *Engine) Save(ctx context.Context, rec adapter.Record, changed []string)
 	if err != nil {
 		return "", fmt.Errorf("psgi: encode session %s: %w", rec.ID, err)
 	}
+	if int64(len(b)) > e.maxFileSize {
+		// Written, it would read back as corrupt: the visitor would lose
+		// the whole session instead of this change.
+		return "", fmt.Errorf("%w: psgi: session %s would be %d bytes, MaxFileSize %d", adapter.ErrTooLarge, rec.ID, len(b), e.maxFileSize)
+	}
 	var held *os.File
 	if changed != nil {
 		held = f

@@ -22,6 +22,7 @@ import (
 	"github.com/dancergo/dancergo/compat/perl"
 	"github.com/dancergo/dancergo/engines/redis"
 	"github.com/dancergo/dancergo/internal/e2e"
+	"github.com/dancergo/dancergo/internal/enginetest"
 )
 
 // newSession saves a fresh session holding values and returns its record as
@@ -33,11 +34,8 @@ func newSession(t *testing.T, e *redis.Engine, values map[string]any, lifetime t
 	if err != nil {
 		t.Fatal(err)
 	}
-	v := map[string]any{"id": id}
-	for k, x := range values {
-		v[k] = x
-	}
-	rec := adapter.Record{ID: id, Values: v, Deadline: time.Now().Add(lifetime)}
+	rec := enginetest.Record(id, values)
+	rec.Deadline = time.Now().Add(lifetime)
 	if tok, err := e.Save(ctx, rec, nil); err != nil || tok != id {
 		t.Fatalf("save new session: %q, %v", tok, err)
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"runtime"
@@ -34,35 +33,6 @@ func settleGoroutines(t *testing.T, baseline int) {
 	}
 }
 
-// blackHole listens on loopback and accepts connections but never answers:
-// a Redis that hangs. It closes when the test ends.
-func blackHole(t testing.TB) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		var conns []net.Conn
-		defer func() {
-			for _, c := range conns {
-				c.Close()
-			}
-		}()
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			conns = append(conns, c)
-		}
-	}()
-	t.Cleanup(func() { l.Close(); <-done })
-	return l.Addr().String()
-}
-
 // TestDownAndSlowAreErrStore: Redis refusing connections, or hanging, makes
 // every call fail with ErrStore within the timeout, or sooner when the
 // request's context ends; the middleware answers 503 and logs one line.
@@ -73,7 +43,7 @@ func TestDownAndSlowAreErrStore(t *testing.T) {
 		budget time.Duration // how long one call may take
 	}{
 		{"refused", e2e.FreeAddr, 500 * time.Millisecond},
-		{"hangs", blackHole, 1500 * time.Millisecond},
+		{"hangs", e2e.BlackHole, 1500 * time.Millisecond},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := redis.Config{Server: tc.addr(t), Timeout: 300 * time.Millisecond, PoolSize: 4}
@@ -120,7 +90,7 @@ func TestDownAndSlowAreErrStore(t *testing.T) {
 			}
 
 			// Through the middleware: 503, Retry-After, one log line each.
-			logs := &syncBuffer{}
+			logs := &e2e.LogBuffer{}
 			_, h := dancerService(e, logs)
 			srv := httptest.NewServer(h)
 			client := newClient(t)
@@ -159,7 +129,7 @@ func TestRestartRecovers(t *testing.T) {
 	c.Timeout = 300 * time.Millisecond
 	c.PoolSize = 4
 	pool := testPool(t, c)
-	logs := &syncBuffer{}
+	logs := &e2e.LogBuffer{}
 	_, h := dancerService(redis.New(pool, c), logs)
 	srv := httptest.NewServer(h)
 	defer srv.Close()

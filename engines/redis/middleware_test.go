@@ -1,14 +1,12 @@
 package redis_test
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
-	"net/url"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -21,6 +19,7 @@ import (
 
 	"github.com/dancergo/dancergo/adapter"
 	"github.com/dancergo/dancergo/engines/redis"
+	"github.com/dancergo/dancergo/internal/e2e"
 )
 
 // The same three handlers, once on dancergo's API and once on plain scs's:
@@ -83,23 +82,6 @@ func scsServiceOn(store scs.Store) (*scs.SessionManager, http.Handler) {
 	return sm, sm.LoadAndSave(scsRoutes(sm))
 }
 
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 func newClient(t testing.TB) *http.Client {
 	t.Helper()
 	jar, err := cookiejar.New(nil)
@@ -112,23 +94,8 @@ func newClient(t testing.TB) *http.Client {
 // get requests base+path and returns status, body and Set-Cookie.
 func get(t testing.TB, c *http.Client, base, path string) (int, string, string) {
 	t.Helper()
-	resp, err := c.Get(base + path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(body), resp.Header.Get("Set-Cookie")
-}
-
-func cookieOf(c *http.Client, base string) string {
-	u, _ := url.Parse(base)
-	for _, k := range c.Jar.Cookies(u) {
-		if k.Name == "dancer.session" {
-			return k.Value
-		}
-	}
-	return ""
+	r := e2e.Send(t, c, http.MethodGet, base+path, nil)
+	return r.Code, r.Body, r.SetCookie()
 }
 
 // TestConcurrentMerges: 64 requests of one session, all at once, each set
@@ -145,7 +112,7 @@ func TestConcurrentMerges(t *testing.T) {
 	c.Timeout = 20 * time.Second
 	pool := testPool(t, c)
 	e := redis.New(pool, c)
-	logs := &syncBuffer{}
+	logs := &e2e.LogBuffer{}
 	_, dh := dancerService(e, logs)
 	dancer := httptest.NewServer(dh)
 	defer dancer.Close()
@@ -159,7 +126,7 @@ func TestConcurrentMerges(t *testing.T) {
 	}{{"dancergo", dancer.URL}, {"scs", plain.URL}} {
 		client := newClient(t)
 		get(t, client, side.url, "/set?k=user&v=alice")
-		id := cookieOf(client, side.url)
+		id := e2e.CookieValue(client, side.url, "dancer.session")
 		if id == "" {
 			t.Fatalf("%s: no session cookie", side.name)
 		}
@@ -239,14 +206,13 @@ func TestSharedLoginInProcess(t *testing.T) {
 // gets a fresh session and one log line, not an error on every request.
 func TestGarbageGivesFreshSession(t *testing.T) {
 	e, c, pool := sharedEngine(t)
-	logs := &syncBuffer{}
+	logs := &e2e.LogBuffer{}
 	_, h := dancerService(e, logs)
 	srv := httptest.NewServer(h)
 	defer srv.Close()
 	do(t, pool, "SET", c.Prefix+"garbageSession", "\x00\x01 not a session")
 	client := newClient(t)
-	u, _ := url.Parse(srv.URL)
-	client.Jar.SetCookies(u, []*http.Cookie{{Name: "dancer.session", Value: "garbageSession", Path: "/"}})
+	e2e.SetCookie(client, srv.URL, "dancer.session", "garbageSession")
 
 	if code, body, _ := get(t, client, srv.URL, "/read"); code != http.StatusOK || body != "" {
 		t.Fatalf("read with a garbage session: %d %q", code, body)
@@ -257,7 +223,7 @@ func TestGarbageGivesFreshSession(t *testing.T) {
 	if code, _, _ := get(t, client, srv.URL, "/set?k=user&v=alice"); code != http.StatusOK {
 		t.Fatalf("write: %d", code)
 	}
-	if id := cookieOf(client, srv.URL); id == "garbageSession" || id == "" {
+	if id := e2e.CookieValue(client, srv.URL, "dancer.session"); id == "garbageSession" || id == "" {
 		t.Fatalf("cookie after the write: %q, want a new session", id)
 	}
 	if _, body, _ := get(t, client, srv.URL, "/read"); body != "alice" {

@@ -7,7 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"syscall"
-	"time"
+
+	"github.com/dancergo/dancergo/internal/filelock"
 )
 
 // lockFile opens the session file p and takes an exclusive flock on it,
@@ -25,7 +26,7 @@ func lockFile(ctx context.Context, p string) (*os.File, error) {
 		if err != nil {
 			return nil, err
 		}
-		if err := flock(ctx, f); err != nil {
+		if err := filelock.Lock(ctx, f, syscall.LOCK_EX); err != nil {
 			f.Close()
 			return nil, err
 		}
@@ -46,27 +47,6 @@ func lockFile(ctx context.Context, p string) (*os.File, error) {
 			return f, nil
 		}
 		f.Close() // replaced while we waited: lock the new file
-	}
-}
-
-// flock takes an exclusive lock on f without blocking the goroutine past
-// ctx: it polls, backing off from 1 to 10 ms.
-func flock(ctx context.Context, f *os.File) error {
-	wait := time.Millisecond
-	for {
-		err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
-		switch {
-		case err == nil:
-			return nil
-		case errors.Is(err, syscall.EINTR):
-			continue
-		case !errors.Is(err, syscall.EWOULDBLOCK):
-			return err
-		}
-		if err := sleep(ctx, wait); err != nil {
-			return err
-		}
-		wait = min(2*wait, 10*time.Millisecond)
 	}
 }
 

@@ -2,7 +2,6 @@ package storable_test
 
 import (
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"os"
@@ -35,11 +34,15 @@ func TestLoginWithPerlFiles(t *testing.T) {
 	dir := filepath.Join(app, "sessions")
 	gol := e2e.StartLogin(t, "-config", cfg)
 	c := e2e.Client(t)
-	base, _ := url.Parse(gol.URL)
 
 	// A Go login, retrieved by Perl.
-	do(t, c, "POST", gol.URL+"/login", url.Values{"user": {"alice"}})
-	id := cookie(t, c, base)
+	if r := e2e.Send(t, c, "POST", gol.URL+"/login", url.Values{"user": {"alice"}}); r.Code != http.StatusSeeOther {
+		t.Fatalf("POST /login: %d %q", r.Code, r.Body)
+	}
+	id := e2e.CookieValue(c, gol.URL, "dancer.session")
+	if id == "" {
+		t.Fatal("no dancer.session cookie")
+	}
 	file := filepath.Join(dir, "dancer.session_"+id+".stor")
 	got := retrieve(t, file).(*perl.Object)
 	if got.Class != "Dancer::Session::Storable" || got.Value.(map[string]any)["user"] != "alice" || got.Value.(map[string]any)["id"] != id {
@@ -52,7 +55,9 @@ func TestLoginWithPerlFiles(t *testing.T) {
 	}
 
 	// A logout removes the file.
-	do(t, c, "GET", gol.URL+"/logout", nil)
+	if r := e2e.Send(t, c, "GET", gol.URL+"/logout", nil); r.Code != http.StatusSeeOther {
+		t.Fatalf("GET /logout: %d %q", r.Code, r.Body)
+	}
 	if _, err := os.Stat(file); !os.IsNotExist(err) {
 		t.Errorf("session file after logout: %v", err)
 	}
@@ -67,54 +72,14 @@ func TestLoginWithPerlFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c.Jar.SetCookies(base, []*http.Cookie{{Name: "dancer.session", Value: perlID, Path: "/"}})
-	if code, body := do(t, c, "GET", gol.URL+"/home", nil); code != http.StatusOK || strings.TrimSpace(body) != "Hello, alice" {
-		t.Errorf("Go /home on Perl's session: %d %q", code, body)
+	e2e.SetCookie(c, gol.URL, "dancer.session", perlID)
+	if r := e2e.Send(t, c, "GET", gol.URL+"/home", nil); r.Code != http.StatusOK || strings.TrimSpace(r.Body) != "Hello, alice" {
+		t.Errorf("Go /home on Perl's session: %d %q", r.Code, r.Body)
 	}
-	_, body := do(t, c, "GET", gol.URL+"/session", nil)
-	goView, err := perl.UnmarshalJSON([]byte(body))
-	if err != nil {
-		t.Fatal(err)
-	}
+	goView := e2e.GetJSON(t, c, gol.URL+"/session")
 	if want := written.(*perl.Object).Value; !perl.Equal(goView, want) {
-		t.Errorf("Go serves\n %s\nPerl wrote\n %v", body, want)
+		t.Errorf("Go serves\n %v\nPerl wrote\n %v", goView, want)
 	}
-}
-
-func do(t *testing.T, c *http.Client, method, u string, form url.Values) (int, string) {
-	t.Helper()
-	var body io.Reader
-	if form != nil {
-		body = strings.NewReader(form.Encode())
-	}
-	req, err := http.NewRequest(method, u, body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if form != nil {
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	}
-	resp, err := c.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode >= 500 {
-		t.Fatalf("%s %s: %d %s", method, u, resp.StatusCode, b)
-	}
-	return resp.StatusCode, string(b)
-}
-
-func cookie(t *testing.T, c *http.Client, u *url.URL) string {
-	t.Helper()
-	for _, ck := range c.Jar.Cookies(u) {
-		if ck.Name == "dancer.session" {
-			return ck.Value
-		}
-	}
-	t.Fatal("no dancer.session cookie")
-	return ""
 }
 
 func retrieve(t *testing.T, path string) any {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/dancergo/dancergo/compat/perl"
 	"github.com/dancergo/dancergo/internal/e2e"
+	"github.com/dancergo/dancergo/internal/enginetest"
 )
 
 // Dancer::Session::Storable is not packaged in Debian, so these tests use
@@ -120,7 +121,7 @@ func TestGoWritesPerlReads(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := e.Save(ctx, record(id, values), nil); err != nil {
+		if _, err := e.Save(ctx, enginetest.Record(id, values), nil); err != nil {
 			t.Fatal(err)
 		}
 		p, _ := e.Path(id)

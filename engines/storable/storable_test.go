@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"sync"
 	"testing"
 	"time"
 
@@ -17,6 +16,7 @@ import (
 	"github.com/dancergo/dancergo/compat/perl"
 	storablecodec "github.com/dancergo/dancergo/compat/storable"
 	"github.com/dancergo/dancergo/internal/e2e"
+	"github.com/dancergo/dancergo/internal/enginetest"
 )
 
 func newEngine(t *testing.T) *Engine {
@@ -28,14 +28,6 @@ func newEngine(t *testing.T) *Engine {
 	return e
 }
 
-func record(id string, values map[string]any) adapter.Record {
-	v := map[string]any{"id": id}
-	for k, x := range values {
-		v[k] = x
-	}
-	return adapter.Record{ID: id, Values: v, Deadline: time.Now().Add(time.Hour)}
-}
-
 // TestFileAsDancerWrites checks the file a save leaves: its name, its mode,
 // and nstore's bytes of the session blessed into Dancer::Session::Storable.
 func TestFileAsDancerWrites(t *testing.T) {
@@ -45,7 +37,7 @@ func TestFileAsDancerWrites(t *testing.T) {
 		t.Fatal(err)
 	}
 	values := map[string]any{"user": "bob", "obj": &perl.Object{Class: "My::User", Value: map[string]any{"name": "alice"}}}
-	if _, err := e.Save(context.Background(), record(id, values), nil); err != nil {
+	if _, err := e.Save(context.Background(), enginetest.Record(id, values), nil); err != nil {
 		t.Fatal(err)
 	}
 	p := filepath.Join(e.dir, "dancer.session_"+id+".stor")
@@ -64,7 +56,7 @@ func TestFileAsDancerWrites(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := (&perl.Object{Class: Class, Value: record(id, values).Values}); !perl.Equal(v, want) {
+	if want := (&perl.Object{Class: Class, Value: enginetest.Record(id, values).Values}); !perl.Equal(v, want) {
 		t.Errorf("file holds %v, want %v", v, want)
 	}
 	entries, _ := os.ReadDir(e.dir)
@@ -116,7 +108,7 @@ func TestPathSafety(t *testing.T) {
 		if _, found, err := e.Load(ctx, id); found || err != nil {
 			t.Errorf("Load(%q) = %v, %v", id, found, err)
 		}
-		if _, err := e.Save(ctx, record(id, nil), nil); err == nil {
+		if _, err := e.Save(ctx, enginetest.Record(id, nil), nil); err == nil {
 			t.Errorf("Save(%q) succeeded", id)
 		}
 		if err := e.Delete(ctx, id); err != nil {
@@ -211,62 +203,14 @@ func TestReadDuringPerlWrite(t *testing.T) {
 }
 
 func TestMergeOnSave(t *testing.T) {
-	e := newEngine(t)
-	ctx := context.Background()
-	if _, err := e.Save(ctx, record("42", map[string]any{"user": "alice", "gone": "x"}), nil); err != nil {
-		t.Fatal(err)
-	}
-	a, _, _ := e.Load(ctx, "42")
-	b, _, _ := e.Load(ctx, "42")
-	a.Values["cart"] = "book"
-	delete(a.Values, "gone")
-	if _, err := e.Save(ctx, a, []string{"cart", "gone"}); err != nil {
-		t.Fatal(err)
-	}
-	b.Values["theme"] = "dark"
-	if _, err := e.Save(ctx, b, []string{"theme"}); err != nil {
-		t.Fatal(err)
-	}
-	got, _, _ := e.Load(ctx, "42")
-	want := map[string]any{"id": "42", "user": "alice", "cart": "book", "theme": "dark"}
-	if !perl.Equal(got.Values, want) {
-		t.Errorf("after two overlapping saves: %v, want %v", got.Values, want)
-	}
+	enginetest.MergeOnSave(t, newEngine(t))
 }
 
 // TestConcurrentSaves races saves of one session, each changing its own
 // key, through the file lock.
 func TestConcurrentSaves(t *testing.T) {
 	e := newEngine(t)
-	ctx := context.Background()
-	if _, err := e.Save(ctx, record("43", nil), nil); err != nil {
-		t.Fatal(err)
-	}
-	const n = 40
-	var wg sync.WaitGroup
-	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			rec, _, err := e.Load(ctx, "43")
-			if err != nil {
-				t.Error(err)
-				return
-			}
-			k := fmt.Sprintf("k%d", i)
-			rec.Values[k] = int64(i)
-			if _, err := e.Save(ctx, rec, []string{k}); err != nil {
-				t.Error(err)
-			}
-		}()
-	}
-	wg.Wait()
-	got, _, _ := e.Load(ctx, "43")
-	for i := range n {
-		if got.Values[fmt.Sprintf("k%d", i)] != int64(i) {
-			t.Errorf("k%d lost", i)
-		}
-	}
+	enginetest.ConcurrentSaves(t, e, 40)
 	entries, _ := os.ReadDir(e.dir)
 	if len(entries) != 1 {
 		t.Errorf("%d files left, want 1 (no temporary files)", len(entries))
@@ -275,22 +219,8 @@ func TestConcurrentSaves(t *testing.T) {
 
 func TestSaveAfterDeleteStaysDeleted(t *testing.T) {
 	e := newEngine(t)
-	ctx := context.Background()
-	if _, err := e.Save(ctx, record("44", map[string]any{"user": "alice"}), nil); err != nil {
-		t.Fatal(err)
-	}
-	rec, _, _ := e.Load(ctx, "44")
-	if err := e.Delete(ctx, "44"); err != nil {
-		t.Fatal(err)
-	}
-	rec.Values["cart"] = "book"
-	if _, err := e.Save(ctx, rec, []string{"cart"}); err != nil {
-		t.Fatal(err)
-	}
-	if _, found, _ := e.Load(ctx, "44"); found {
-		t.Error("a save after the session was destroyed brought it back")
-	}
-	if err := e.Delete(ctx, "44"); err != nil {
+	id := enginetest.SaveAfterDelete(t, e)
+	if err := e.Delete(context.Background(), id); err != nil {
 		t.Errorf("deleting again: %v", err)
 	}
 }
@@ -299,7 +229,7 @@ func TestSaveAfterDeleteStaysDeleted(t *testing.T) {
 // gives up when its request is over.
 func TestLockWaitHonoursContext(t *testing.T) {
 	e := newEngine(t)
-	if _, err := e.Save(context.Background(), record("45", nil), nil); err != nil {
+	if _, err := e.Save(context.Background(), enginetest.Record("45", nil), nil); err != nil {
 		t.Fatal(err)
 	}
 	p, _ := e.Path("45")
@@ -325,7 +255,7 @@ func TestStoreError(t *testing.T) {
 	if err := os.WriteFile(e.dir, nil, 0o600); err != nil { // a file where the directory was
 		t.Fatal(err)
 	}
-	if _, err := e.Save(context.Background(), record("46", nil), nil); !errors.Is(err, adapter.ErrStore) {
+	if _, err := e.Save(context.Background(), enginetest.Record("46", nil), nil); !errors.Is(err, adapter.ErrStore) {
 		t.Errorf("Save = %v, want ErrStore", err)
 	}
 	if _, _, err := e.Load(context.Background(), "46"); !errors.Is(err, adapter.ErrStore) {
@@ -338,7 +268,7 @@ func TestTooLarge(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = e.Save(context.Background(), record("47", map[string]any{"big": string(make([]byte, 200))}), nil)
+	_, err = e.Save(context.Background(), enginetest.Record("47", map[string]any{"big": string(make([]byte, 200))}), nil)
 	if !errors.Is(err, adapter.ErrTooLarge) {
 		t.Errorf("Save = %v, want ErrTooLarge", err)
 	}
@@ -355,7 +285,7 @@ func TestListAndPurge(t *testing.T) {
 	e := newEngine(t)
 	ctx := context.Background()
 	for _, id := range []string{"1", "22", "333"} {
-		if _, err := e.Save(ctx, record(id, nil), nil); err != nil {
+		if _, err := e.Save(ctx, enginetest.Record(id, nil), nil); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -9,11 +9,13 @@ import (
 	"os"
 	"path/filepath"
 	"syscall"
+
+	"github.com/dancergo/dancergo/internal/filelock"
 )
 
 // lockFile takes an exclusive flock on the lock file of stripe i in dir,
-// creating both when missing. flock excludes other processes, and other
-// open files of this one.
+// creating both when missing, waiting no longer than ctx allows. flock
+// excludes other processes, and other open files of this one.
 func lockFile(ctx context.Context, dir string, i int) (release func(), err error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -28,23 +30,13 @@ func lockFile(ctx context.Context, dir string, i int) (release func(), err error
 	if err != nil {
 		return nil, fmt.Errorf("lock: %w", err)
 	}
-	if err := flock(f, syscall.LOCK_EX); err != nil {
+	if err := filelock.Lock(ctx, f, syscall.LOCK_EX); err != nil {
 		f.Close()
 		return nil, fmt.Errorf("lock %s: %w", name, err)
 	}
 	return func() { f.Close() }, nil // closing releases the lock
 }
 
-// flock applies how to f, retrying when a signal interrupts the wait.
-func flock(f *os.File, how int) error {
-	for {
-		err := syscall.Flock(int(f.Fd()), how)
-		if !errors.Is(err, syscall.EINTR) {
-			return err
-		}
-	}
-}
-
 // sharedLock takes a shared flock on an open session file, as Dancer2 does
 // before reading one (it takes an exclusive one to write it).
-func sharedLock(f *os.File) error { return flock(f, syscall.LOCK_SH) }
+func sharedLock(ctx context.Context, f *os.File) error { return filelock.Lock(ctx, f, syscall.LOCK_SH) }

@@ -13,4 +13,4 @@ func lockFile(ctx context.Context, _ string, _ int) (func(), error) {
 	return func() {}, ctx.Err()
 }
 
-func sharedLock(*os.File) error { return nil }
+func sharedLock(ctx context.Context, _ *os.File) error { return ctx.Err() }

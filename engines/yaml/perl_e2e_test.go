@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"os"
@@ -12,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/dancergo/dancergo/compat/perl"
 	"github.com/dancergo/dancergo/engines"
@@ -76,90 +76,45 @@ func startDancer2(t *testing.T) pair {
 	}
 }
 
-type reply struct {
-	code     int
-	body     string
-	location string
-}
-
-func request(t *testing.T, c *http.Client, method, u string, form url.Values) reply {
-	t.Helper()
-	var body io.Reader
-	if form != nil {
-		body = strings.NewReader(form.Encode())
-	}
-	req, err := http.NewRequest(method, u, body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if form != nil {
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	}
-	resp, err := c.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return reply{resp.StatusCode, string(b), resp.Header.Get("Location")}
-}
-
 // withCookie is a client that sends only this session cookie.
 func withCookie(t *testing.T, base, value string) *http.Client {
 	t.Helper()
 	c := e2e.Client(t)
-	u, _ := url.Parse(base)
-	c.Jar.SetCookies(u, []*http.Cookie{{Name: "dancer.session", Value: value, Path: "/"}})
+	e2e.SetCookie(c, base, "dancer.session", value)
 	return c
 }
 
+// sessionCookie returns the session id the client holds for base.
 func sessionCookie(t *testing.T, c *http.Client, base string) string {
 	t.Helper()
-	u, _ := url.Parse(base)
-	for _, ck := range c.Jar.Cookies(u) {
-		if ck.Name == "dancer.session" {
-			return ck.Value
-		}
+	id := e2e.CookieValue(c, base, "dancer.session")
+	if id == "" {
+		t.Fatal("no session cookie")
 	}
-	t.Fatal("no session cookie")
-	return ""
+	return id
 }
 
 func loggedInAs(t *testing.T, c *http.Client, base, user string) {
 	t.Helper()
-	r := request(t, c, "GET", base+"/home", nil)
-	if r.code != 200 || r.body != "Hello, "+user+"\n" {
-		t.Fatalf("GET %s/home = %d %q (Location %q), want Hello, %s", base, r.code, r.body, r.location, user)
+	r := e2e.Send(t, c, "GET", base+"/home", nil)
+	if r.Code != 200 || r.Body != "Hello, "+user+"\n" {
+		t.Fatalf("GET %s/home = %d %q (Location %q), want Hello, %s", base, r.Code, r.Body, r.Location(), user)
 	}
 }
 
 func loggedOut(t *testing.T, c *http.Client, base string) {
 	t.Helper()
-	r := request(t, c, "GET", base+"/home", nil)
-	if r.code/100 != 3 || !strings.HasSuffix(r.location, "/login") {
-		t.Fatalf("GET %s/home = %d %q, want a redirect to /login", base, r.code, r.body)
+	r := e2e.Send(t, c, "GET", base+"/home", nil)
+	if r.Code/100 != 3 || !strings.HasSuffix(r.Location(), "/login") {
+		t.Fatalf("GET %s/home = %d %q, want a redirect to /login", base, r.Code, r.Body)
 	}
 }
 
 func login(t *testing.T, c *http.Client, base, user string) {
 	t.Helper()
-	if r := request(t, c, "POST", base+"/login", url.Values{"user": {user}}); r.code/100 != 3 {
-		t.Fatalf("POST %s/login = %d %q", base, r.code, r.body)
+	if r := e2e.Send(t, c, "POST", base+"/login", url.Values{"user": {user}}); r.Code/100 != 3 {
+		t.Fatalf("POST %s/login = %d %q", base, r.Code, r.Body)
 	}
-}
-
-// sessionJSON is GET path as a value of the model.
-func sessionJSON(t *testing.T, c *http.Client, u string) map[string]any {
-	t.Helper()
-	r := request(t, c, "GET", u, nil)
-	if r.code != 200 {
-		t.Fatalf("GET %s = %d %q", u, r.code, r.body)
-	}
-	v, err := perl.UnmarshalJSON([]byte(r.body))
-	if err != nil {
-		t.Fatalf("GET %s: %v in %q", u, err, r.body)
-	}
-	return v.(map[string]any)
 }
 
 func TestDancer1LoginBothWays(t *testing.T) {
@@ -183,23 +138,23 @@ func TestDancer1ValuesSurviveGo(t *testing.T) {
 	p := startDancer1(t)
 	c := e2e.Client(t)
 	login(t, c, p.perl.URL, "alice")
-	if r := request(t, c, "POST", p.perl.URL+"/kinds", url.Values{}); r.code != 200 {
-		t.Fatalf("POST /kinds = %d %q", r.code, r.body)
+	if r := e2e.Send(t, c, "POST", p.perl.URL+"/kinds", url.Values{}); r.Code != 200 {
+		t.Fatalf("POST /kinds = %d %q", r.Code, r.Body)
 	}
-	before := sessionJSON(t, c, p.perl.URL+"/session")
-	fileBefore := sessionJSON(t, c, p.perl.URL+"/file")
+	before := e2e.GetJSON(t, c, p.perl.URL+"/session")
+	fileBefore := e2e.GetJSON(t, c, p.perl.URL+"/file")
 	path := filepath.Join(p.dir, sessionCookie(t, c, p.perl.URL)+".yml")
 	perlBytes := readFile(t, path)
 
-	if r := request(t, c, "POST", p.golang.URL+"/session", url.Values{"go_key": {"set by Go ☺"}}); r.code != 200 {
-		t.Fatalf("Go POST /session = %d %q", r.code, r.body)
+	if r := e2e.Send(t, c, "POST", p.golang.URL+"/session", url.Values{"go_key": {"set by Go ☺"}}); r.Code != 200 {
+		t.Fatalf("Go POST /session = %d %q", r.Code, r.Body)
 	}
 	// Go rewrote Perl's file byte for byte, plus its own key.
 	if goBytes := readFile(t, path); strings.Replace(goBytes, "go_key: set by Go ☺\n", "", 1) != perlBytes {
 		t.Errorf("Go's rewrite of Perl's file differs beyond go_key:\n%s\nPerl wrote:\n%s", goBytes, perlBytes)
 	}
 
-	after := sessionJSON(t, c, p.perl.URL+"/session")
+	after := e2e.GetJSON(t, c, p.perl.URL+"/session")
 	if after["go_key"] != "set by Go ☺" {
 		t.Errorf("Perl sees go_key = %#v", after["go_key"])
 	}
@@ -209,7 +164,7 @@ func TestDancer1ValuesSurviveGo(t *testing.T) {
 	}
 	// What the file holds, read with $YAML::LoadBlessed: blessed objects
 	// keep their class through Go's read-modify-write.
-	fileAfter := sessionJSON(t, c, p.perl.URL+"/file")
+	fileAfter := e2e.GetJSON(t, c, p.perl.URL+"/file")
 	delete(fileAfter["data"].(map[string]any), "go_key")
 	if !perl.Equal(fileAfter, fileBefore) {
 		t.Errorf("the session file changed under a Go write:\nbefore %s\nafter  %s", js(fileBefore), js(fileAfter))
@@ -227,9 +182,60 @@ func TestDancer1ValuesSurviveGo(t *testing.T) {
 		}
 	}
 	// And Go sees them too.
-	goView := sessionJSON(t, c, p.golang.URL+"/session")
+	goView := e2e.GetJSON(t, c, p.golang.URL+"/session")
 	if o, ok := goView["object"].(*perl.Object); !ok || o.Class != "My::Thing" || goView["utf8"] != after["utf8"] {
 		t.Errorf("Go sees %s", js(goView))
+	}
+}
+
+// TestDancer1OverwritesAConcurrentGoWrite shows what dancergo cannot
+// guarantee against Perl: Dancer 1 loads a session once per request and
+// writes all of it back, taking no lock, so a key Go set while a Perl
+// request was running is gone once Perl writes (last writer wins, as
+// between two Perl requests). Go's own merge keeps Perl's keys the other
+// way round (TestDancer1ValuesSurviveGo).
+func TestDancer1OverwritesAConcurrentGoWrite(t *testing.T) {
+	p := startDancer1(t)
+	c := e2e.Client(t)
+	login(t, c, p.perl.URL, "alice")
+	syncDir := t.TempDir()
+	perlDone := make(chan error, 1)
+	go func() {
+		resp, err := c.PostForm(p.perl.URL+"/slow", url.Values{"sync": {syncDir}})
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode != 200 {
+				err = fmt.Errorf("status %d", resp.StatusCode)
+			}
+		}
+		perlDone <- err
+	}()
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		if _, err := os.Stat(filepath.Join(syncDir, "loaded")); err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the Perl request did not load the session within 20s")
+		}
+	}
+	if r := e2e.Send(t, c, "POST", p.golang.URL+"/session", url.Values{"go_key": {"set by Go"}}); r.Code != 200 {
+		t.Fatalf("Go POST /session = %d %q", r.Code, r.Body)
+	}
+	if got := e2e.GetJSON(t, c, p.golang.URL+"/session"); got["go_key"] != "set by Go" {
+		t.Fatalf("Go's write is not there before Perl writes: %v", got)
+	}
+	if err := os.WriteFile(filepath.Join(syncDir, "go"), nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-perlDone; err != nil {
+		t.Fatalf("Perl POST /slow: %v", err)
+	}
+	got := e2e.GetJSON(t, c, p.golang.URL+"/session")
+	if got["perl_key"] != "set by Perl" || got["user"] != "alice" {
+		t.Fatalf("after Perl's write: %v", got)
+	}
+	if _, kept := got["go_key"]; kept {
+		t.Fatalf("Go's key survived Perl's write: %v (if Dancer now merges, update docs/reliability.md)", got)
 	}
 }
 
@@ -241,8 +247,8 @@ func TestDancer1DestroyBothWays(t *testing.T) {
 	c := e2e.Client(t)
 	login(t, c, p.perl.URL, "alice")
 	id := sessionCookie(t, c, p.perl.URL)
-	if r := request(t, c, "GET", p.golang.URL+"/logout", nil); r.code/100 != 3 {
-		t.Fatalf("Go /logout = %d", r.code)
+	if r := e2e.Send(t, c, "GET", p.golang.URL+"/logout", nil); r.Code/100 != 3 {
+		t.Fatalf("Go /logout = %d", r.Code)
 	}
 	if _, err := os.Stat(filepath.Join(p.dir, id+".yml")); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("session file after Go's logout: %v", err)
@@ -253,8 +259,8 @@ func TestDancer1DestroyBothWays(t *testing.T) {
 	c = e2e.Client(t)
 	login(t, c, p.golang.URL, "bob")
 	loggedInAs(t, c, p.perl.URL, "bob")
-	if r := request(t, c, "GET", p.perl.URL+"/logout", nil); r.code/100 != 3 {
-		t.Fatalf("Perl /logout = %d", r.code)
+	if r := e2e.Send(t, c, "GET", p.perl.URL+"/logout", nil); r.Code/100 != 3 {
+		t.Fatalf("Perl /logout = %d", r.Code)
 	}
 	loggedOut(t, c, p.golang.URL)
 }
@@ -283,14 +289,14 @@ func TestDancer2ValuesSurviveGo(t *testing.T) {
 	p := startDancer2(t)
 	c := e2e.Client(t)
 	login(t, c, p.perl.URL, "alice")
-	if r := request(t, c, "POST", p.perl.URL+"/kinds", url.Values{}); r.code != 200 {
-		t.Fatalf("POST /kinds = %d %q", r.code, r.body)
+	if r := e2e.Send(t, c, "POST", p.perl.URL+"/kinds", url.Values{}); r.Code != 200 {
+		t.Fatalf("POST /kinds = %d %q", r.Code, r.Body)
 	}
-	before := sessionJSON(t, c, p.perl.URL+"/session")
-	if r := request(t, c, "POST", p.golang.URL+"/session", url.Values{"go_key": {"set by Go"}}); r.code != 200 {
-		t.Fatalf("Go POST /session = %d %q", r.code, r.body)
+	before := e2e.GetJSON(t, c, p.perl.URL+"/session")
+	if r := e2e.Send(t, c, "POST", p.golang.URL+"/session", url.Values{"go_key": {"set by Go"}}); r.Code != 200 {
+		t.Fatalf("Go POST /session = %d %q", r.Code, r.Body)
 	}
-	after := sessionJSON(t, c, p.perl.URL+"/session")
+	after := e2e.GetJSON(t, c, p.perl.URL+"/session")
 	if after["go_key"] != "set by Go" {
 		t.Errorf("Dancer2 sees go_key = %#v", after["go_key"])
 	}
@@ -314,7 +320,7 @@ func TestDancer2DestroyBothWays(t *testing.T) {
 	c := e2e.Client(t)
 	login(t, c, p.perl.URL, "alice")
 	id := sessionCookie(t, c, p.perl.URL)
-	request(t, c, "GET", p.golang.URL+"/logout", nil)
+	e2e.Send(t, c, "GET", p.golang.URL+"/logout", nil)
 	if _, err := os.Stat(filepath.Join(p.dir, id+".yml")); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("session file after Go's logout: %v", err)
 	}
@@ -324,7 +330,7 @@ func TestDancer2DestroyBothWays(t *testing.T) {
 	login(t, c, p.golang.URL, "bob")
 	id = sessionCookie(t, c, p.golang.URL)
 	loggedInAs(t, c, p.perl.URL, "bob")
-	request(t, c, "GET", p.perl.URL+"/logout", nil)
+	e2e.Send(t, c, "GET", p.perl.URL+"/logout", nil)
 	loggedOut(t, withCookie(t, p.golang.URL, id), p.golang.URL)
 }
 

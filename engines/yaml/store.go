@@ -19,13 +19,13 @@ import (
 // (and is left where it is).
 func (e *Engine) Load(ctx context.Context, token string) (adapter.Record, bool, error) {
 	if err := ctx.Err(); err != nil {
-		return adapter.Record{}, false, err
+		return adapter.Record{}, false, fmt.Errorf("%w: %w", adapter.ErrStore, err)
 	}
 	p, err := e.path(token)
 	if err != nil {
 		return adapter.Record{}, false, nil // no file can have that name
 	}
-	data, err := readSession(p)
+	data, err := readSession(ctx, p)
 	if errors.Is(err, fs.ErrNotExist) {
 		return adapter.Record{}, false, nil
 	}
@@ -56,18 +56,25 @@ func (e *Engine) decode(path string, data []byte) (map[string]any, error) {
 const emptyRetries = 3
 
 // readSession reads a session file under a shared flock, as Dancer2 reads
-// its files.
-func readSession(path string) ([]byte, error) {
+// its files, waiting for the lock and between tries no longer than ctx
+// allows.
+func readSession(ctx context.Context, path string) ([]byte, error) {
 	for try := 0; ; try++ {
-		data, err := readLocked(path)
+		data, err := readLocked(ctx, path)
 		if err != nil || len(data) > 0 || try == emptyRetries {
 			return data, err
 		}
-		time.Sleep(time.Duration(try+1) * 5 * time.Millisecond)
+		t := time.NewTimer(time.Duration(try+1) * 5 * time.Millisecond)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil, ctx.Err()
+		case <-t.C:
+		}
 	}
 }
 
-func readLocked(path string) ([]byte, error) {
+func readLocked(ctx context.Context, path string) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -79,7 +86,7 @@ func readLocked(path string) ([]byte, error) {
 		// Not a session, whatever its name (Dancer checks -f too).
 		return nil, fmt.Errorf("%s is not a regular file: %w", path, fs.ErrNotExist)
 	}
-	if err := sharedLock(f); err != nil {
+	if err := sharedLock(ctx, f); err != nil {
 		return nil, fmt.Errorf("lock %s: %w", path, err)
 	}
 	return io.ReadAll(f)
@@ -101,7 +108,7 @@ func (e *Engine) Save(ctx context.Context, rec adapter.Record, changed []string)
 	defer unlock()
 	values := rec.Values
 	if changed != nil {
-		data, err := readSession(p)
+		data, err := readSession(ctx, p)
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
 			return rec.ID, nil
@@ -112,7 +119,7 @@ func (e *Engine) Save(ctx context.Context, rec adapter.Record, changed []string)
 			// Another request wrote the file since this one read it.
 			current, err := e.decode(p, data)
 			if err != nil {
-				e.logger.Warn("dancergo: session file is corrupt; replacing it with this request's session", "error", err)
+				e.logger.Warn("dancergo: session file is corrupt; replacing it with this request's session", "error", adapter.RedactID(err.Error(), rec.ID))
 			} else {
 				values = adapter.Merge(current, rec.Values, changed)
 			}

@@ -44,7 +44,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 
 	"github.com/dancergo/dancergo/adapter"
 	"github.com/dancergo/dancergo/compat/config"
@@ -84,7 +83,7 @@ type Engine struct {
 	codec   perlyaml.Codec
 	maxSize int
 	logger  *slog.Logger
-	locks   locks
+	locks   *locks
 }
 
 var (
@@ -112,7 +111,7 @@ func New(opts Options) (*Engine, error) {
 		codec:   perlyaml.Codec{Class: Class},
 		maxSize: opts.MaxSize,
 		logger:  opts.Logger,
-		locks:   locks{dir: filepath.Join(dir, lockDir)},
+		locks:   newLocks(filepath.Join(dir, lockDir)),
 	}
 	if opts.Dancer2 {
 		e.ids = sessionid.Dancer2{}
@@ -180,11 +179,21 @@ func truncate(s string) string {
 	return s
 }
 
-// locks serialize the writers of one session: a mutex per stripe in this
-// process, and flock on a lock file per stripe across processes.
+// locks serialize the writers of one session: a gate per stripe in this
+// process, and flock on a lock file per stripe across processes. A gate is
+// a channel rather than a mutex so that a request waiting behind another
+// one gives up when its context ends.
 type locks struct {
-	dir string
-	mu  [lockStripes]sync.Mutex
+	dir   string
+	gates [lockStripes]chan struct{}
+}
+
+func newLocks(dir string) *locks {
+	l := &locks{dir: dir}
+	for i := range l.gates {
+		l.gates[i] = make(chan struct{}, 1)
+	}
+	return l
 }
 
 // lockDir is the folder of lock files, inside the session directory.
@@ -193,18 +202,23 @@ const lockDir = ".dancergo-locks"
 // lockStripes is how many locks the sessions share.
 const lockStripes = 16
 
-// lock takes the lock of id's stripe; the caller must call unlock.
+// lock takes the lock of id's stripe, waiting no longer than ctx allows;
+// the caller must call unlock.
 func (l *locks) lock(ctx context.Context, id string) (unlock func(), err error) {
 	i := stripe(id)
-	l.mu[i].Lock()
+	select {
+	case l.gates[i] <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 	release, err := lockFile(ctx, l.dir, i)
 	if err != nil {
-		l.mu[i].Unlock()
+		<-l.gates[i]
 		return nil, err
 	}
 	return func() {
 		release()
-		l.mu[i].Unlock()
+		<-l.gates[i]
 	}, nil
 }
 

@@ -1,15 +1,12 @@
 package migrate_test
 
 import (
-	"encoding/json"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -118,42 +115,17 @@ func (d *demo) routes(table string) {
 // status and (when not empty) the body.
 func (d *demo) expect(method, path string, form url.Values, servedBy string, code int, body string) {
 	d.t.Helper()
-	var r io.Reader
-	if form != nil {
-		r = strings.NewReader(form.Encode())
-	}
-	req, err := http.NewRequest(method, d.url+path, r)
-	if err != nil {
-		d.t.Fatal(err)
-	}
-	if form != nil {
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	}
-	resp, err := d.client.Do(req)
-	if err != nil {
-		d.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	if got := resp.Header.Get("X-Served-By"); got != servedBy {
+	r := e2e.Send(d.t, d.client, method, d.url+path, form)
+	if got := r.Header.Get("X-Served-By"); got != servedBy {
 		d.t.Fatalf("%s %s served by %q, want %q", method, path, got, servedBy)
 	}
-	if resp.StatusCode != code || (body != "" && string(b) != body) {
-		d.t.Fatalf("%s %s: %d %q, want %d %q", method, path, resp.StatusCode, b, code, body)
+	if r.Code != code || (body != "" && r.Body != body) {
+		d.t.Fatalf("%s %s: %d %q, want %d %q", method, path, r.Code, r.Body, code, body)
 	}
 }
 
 // session returns Go's GET /session.
 func (d *demo) session() map[string]any {
 	d.t.Helper()
-	resp, err := d.client.Get(d.url + "/session")
-	if err != nil {
-		d.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var all map[string]any
-	if err := json.NewDecoder(resp.Body).Decode(&all); err != nil {
-		d.t.Fatal(err)
-	}
-	return all
+	return e2e.GetJSON(d.t, d.client, d.url+"/session")
 }

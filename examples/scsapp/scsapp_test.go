@@ -1,14 +1,11 @@
 package main
 
 import (
-	"io"
 	"net/http"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -16,32 +13,6 @@ import (
 
 	"github.com/dancergo/dancergo/internal/e2e"
 )
-
-var (
-	buildOnce sync.Once
-	binPath   string
-	buildErr  error
-	buildOut  []byte
-)
-
-// scsappBinary builds this example once per test binary.
-func scsappBinary(t *testing.T) string {
-	t.Helper()
-	buildOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "dancergo-scsapp-")
-		if err != nil {
-			buildErr = err
-			return
-		}
-		binPath = filepath.Join(dir, "scsapp")
-		cmd := exec.Command("go", "build", "-o", binPath, ".")
-		buildOut, buildErr = cmd.CombinedOutput()
-	})
-	if buildErr != nil {
-		t.Fatalf("build examples/scsapp: %v\n%s", buildErr, buildOut)
-	}
-	return binPath
-}
 
 // twoServices starts a private Redis, examples/login on it (session: Redis)
 // and this plain scs service on it.
@@ -55,46 +26,8 @@ func twoServices(t *testing.T) (rds, login, scsapp *e2e.Process) {
 	}
 	login = e2e.StartLogin(t, "-config", cfg)
 	addr := e2e.FreeAddr(t)
-	scsapp = e2e.Start(t, addr, "", nil, scsappBinary(t), "-addr", addr, "-redis", rds.Addr)
+	scsapp = e2e.Start(t, addr, "", nil, e2e.Binary(t, "./examples/scsapp"), "-addr", addr, "-redis", rds.Addr)
 	return rds, login, scsapp
-}
-
-type reply struct {
-	code     int
-	body     string
-	location string
-}
-
-func send(t *testing.T, c *http.Client, method, u string, form url.Values) reply {
-	t.Helper()
-	var body io.Reader
-	if form != nil {
-		body = strings.NewReader(form.Encode())
-	}
-	req, err := http.NewRequest(method, u, body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if form != nil {
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	}
-	resp, err := c.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return reply{resp.StatusCode, string(b), resp.Header.Get("Location")}
-}
-
-func sessionCookie(c *http.Client, base string) string {
-	u, _ := url.Parse(base)
-	for _, k := range c.Jar.Cookies(u) {
-		if k.Name == "dancer.session" {
-			return k.Value
-		}
-	}
-	return ""
 }
 
 // TestSharedLogin: examples/login (dancergo, Redis engine) and this plain
@@ -104,11 +37,11 @@ func TestSharedLogin(t *testing.T) {
 	rds, login, scsapp := twoServices(t)
 	c := e2e.Client(t)
 
-	if r := send(t, c, "POST", login.URL+"/login", url.Values{"user": {"alice"}}); r.code != http.StatusSeeOther {
-		t.Fatalf("login: %d %q", r.code, r.body)
+	if r := e2e.Send(t, c, "POST", login.URL+"/login", url.Values{"user": {"alice"}}); r.Code != http.StatusSeeOther {
+		t.Fatalf("login: %d %q", r.Code, r.Body)
 	}
-	if r := send(t, c, "GET", scsapp.URL+"/whoami", nil); r.code != 200 || r.body != "You are alice\n" {
-		t.Fatalf("scsapp after a dancergo login: %d %q", r.code, r.body)
+	if r := e2e.Send(t, c, "GET", scsapp.URL+"/whoami", nil); r.Code != 200 || r.Body != "You are alice\n" {
+		t.Fatalf("scsapp after a dancergo login: %d %q", r.Code, r.Body)
 	}
 
 	// The key is scs's and expires with the session (session_expires).
@@ -117,43 +50,43 @@ func TestSharedLogin(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	ttl, err := redis.Int64(conn.Do("PTTL", "scs:session:"+sessionCookie(c, login.URL)))
+	ttl, err := redis.Int64(conn.Do("PTTL", "scs:session:"+e2e.CookieValue(c, login.URL, "dancer.session")))
 	if err != nil || ttl < (2*time.Hour-time.Minute).Milliseconds() || ttl > (2*time.Hour).Milliseconds() {
 		t.Fatalf("PTTL of the session key = %d, %v; want about 2 hours", ttl, err)
 	}
 
-	if r := send(t, c, "POST", scsapp.URL+"/cart", url.Values{"item": {"book"}}); r.code != 200 {
-		t.Fatalf("cart: %d %q", r.code, r.body)
+	if r := e2e.Send(t, c, "POST", scsapp.URL+"/cart", url.Values{"item": {"book"}}); r.Code != 200 {
+		t.Fatalf("cart: %d %q", r.Code, r.Body)
 	}
-	if r := send(t, c, "GET", login.URL+"/session/cart", nil); r.code != 200 || r.body != "\"book\"\n" {
-		t.Fatalf("dancergo reads the cart scs wrote: %d %q", r.code, r.body)
+	if r := e2e.Send(t, c, "GET", login.URL+"/session/cart", nil); r.Code != 200 || r.Body != "\"book\"\n" {
+		t.Fatalf("dancergo reads the cart scs wrote: %d %q", r.Code, r.Body)
 	}
-	if r := send(t, c, "POST", login.URL+"/session", url.Values{"lang": {"fr"}}); r.code != 200 {
-		t.Fatalf("dancergo write: %d %q", r.code, r.body)
+	if r := e2e.Send(t, c, "POST", login.URL+"/session", url.Values{"lang": {"fr"}}); r.Code != 200 {
+		t.Fatalf("dancergo write: %d %q", r.Code, r.Body)
 	}
-	if r := send(t, c, "GET", scsapp.URL+"/cart", nil); r.code != 200 || r.body != "cart: book\n" {
-		t.Fatalf("scs cart after a dancergo write: %d %q", r.code, r.body)
+	if r := e2e.Send(t, c, "GET", scsapp.URL+"/cart", nil); r.Code != 200 || r.Body != "cart: book\n" {
+		t.Fatalf("scs cart after a dancergo write: %d %q", r.Code, r.Body)
 	}
 
-	if r := send(t, c, "GET", scsapp.URL+"/logout", nil); r.code != 200 {
-		t.Fatalf("scs logout: %d", r.code)
+	if r := e2e.Send(t, c, "GET", scsapp.URL+"/logout", nil); r.Code != 200 {
+		t.Fatalf("scs logout: %d", r.Code)
 	}
-	if r := send(t, c, "GET", login.URL+"/home", nil); r.code != http.StatusSeeOther || r.location != "/login" {
-		t.Fatalf("dancergo home after an scs logout: %d %q", r.code, r.body)
+	if r := e2e.Send(t, c, "GET", login.URL+"/home", nil); r.Code != http.StatusSeeOther || r.Location() != "/login" {
+		t.Fatalf("dancergo home after an scs logout: %d %q", r.Code, r.Body)
 	}
 
 	// The other way round: scs logs in, dancergo sees it and logs out.
-	if r := send(t, c, "POST", scsapp.URL+"/login", url.Values{"user": {"bob"}}); r.code != 200 {
-		t.Fatalf("scs login: %d %q", r.code, r.body)
+	if r := e2e.Send(t, c, "POST", scsapp.URL+"/login", url.Values{"user": {"bob"}}); r.Code != 200 {
+		t.Fatalf("scs login: %d %q", r.Code, r.Body)
 	}
-	if r := send(t, c, "GET", login.URL+"/home", nil); r.code != 200 || r.body != "Hello, bob\n" {
-		t.Fatalf("dancergo home after an scs login: %d %q", r.code, r.body)
+	if r := e2e.Send(t, c, "GET", login.URL+"/home", nil); r.Code != 200 || r.Body != "Hello, bob\n" {
+		t.Fatalf("dancergo home after an scs login: %d %q", r.Code, r.Body)
 	}
-	if r := send(t, c, "GET", login.URL+"/logout", nil); r.code != http.StatusSeeOther {
-		t.Fatalf("dancergo logout: %d", r.code)
+	if r := e2e.Send(t, c, "GET", login.URL+"/logout", nil); r.Code != http.StatusSeeOther {
+		t.Fatalf("dancergo logout: %d", r.Code)
 	}
-	if r := send(t, c, "GET", scsapp.URL+"/whoami", nil); r.code != http.StatusUnauthorized {
-		t.Fatalf("scs whoami after a dancergo logout: %d %q", r.code, r.body)
+	if r := e2e.Send(t, c, "GET", scsapp.URL+"/whoami", nil); r.Code != http.StatusUnauthorized {
+		t.Fatalf("scs whoami after a dancergo logout: %d %q", r.Code, r.Body)
 	}
 	if n, _ := redis.Int(conn.Do("DBSIZE")); n != 0 {
 		keys, _ := redis.Strings(conn.Do("KEYS", "*"))
@@ -167,35 +100,35 @@ func TestSharedLogin(t *testing.T) {
 func TestRedisRestart(t *testing.T) {
 	rds, login, scsapp := twoServices(t)
 	c := e2e.Client(t)
-	if r := send(t, c, "POST", login.URL+"/login", url.Values{"user": {"alice"}}); r.code != http.StatusSeeOther {
-		t.Fatalf("login: %d", r.code)
+	if r := e2e.Send(t, c, "POST", login.URL+"/login", url.Values{"user": {"alice"}}); r.Code != http.StatusSeeOther {
+		t.Fatalf("login: %d", r.Code)
 	}
 
 	rds.Stop()
 	for _, u := range []string{login.URL + "/home", scsapp.URL + "/whoami"} {
-		if r := send(t, c, "GET", u, nil); r.code != http.StatusServiceUnavailable {
-			t.Fatalf("GET %s with Redis down: %d %q", u, r.code, r.body)
+		if r := e2e.Send(t, c, "GET", u, nil); r.Code != http.StatusServiceUnavailable {
+			t.Fatalf("GET %s with Redis down: %d %q", u, r.Code, r.Body)
 		}
 	}
-	if r := send(t, c, "POST", login.URL+"/login", url.Values{"user": {"bob"}}); r.code != http.StatusServiceUnavailable {
-		t.Fatalf("login with Redis down: %d %q", r.code, r.body)
+	if r := e2e.Send(t, c, "POST", login.URL+"/login", url.Values{"user": {"bob"}}); r.Code != http.StatusServiceUnavailable {
+		t.Fatalf("login with Redis down: %d %q", r.Code, r.Body)
 	}
 
 	rds.Start()
 	// The sessions went with the old Redis: log in again, on each side.
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		r := send(t, c, "POST", login.URL+"/login", url.Values{"user": {"carol"}})
-		if r.code == http.StatusSeeOther {
+		r := e2e.Send(t, c, "POST", login.URL+"/login", url.Values{"user": {"carol"}})
+		if r.Code == http.StatusSeeOther {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("examples/login did not recover: %d %q", r.code, r.body)
+			t.Fatalf("examples/login did not recover: %d %q", r.Code, r.Body)
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	if r := send(t, c, "GET", scsapp.URL+"/whoami", nil); r.code != 200 || r.body != "You are carol\n" {
-		t.Fatalf("scsapp after recovery: %d %q", r.code, r.body)
+	if r := e2e.Send(t, c, "GET", scsapp.URL+"/whoami", nil); r.Code != 200 || r.Body != "You are carol\n" {
+		t.Fatalf("scsapp after recovery: %d %q", r.Code, r.Body)
 	}
 	for _, p := range []*e2e.Process{login, scsapp} {
 		if strings.Contains(p.Logs(), "panic") {

@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -44,15 +43,7 @@ func ConcurrentSet(t testing.TB, c *http.Client, baseURL string, n int) (missing
 	for err := range errs {
 		t.Error(err)
 	}
-	resp, err := c.Get(baseURL + "/session")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var all map[string]any
-	if err := json.NewDecoder(resp.Body).Decode(&all); err != nil {
-		t.Fatalf("GET /session: %v", err)
-	}
+	all := GetJSON(t, c, baseURL+"/session")
 	for i := range n {
 		k := fmt.Sprintf("k%d", i)
 		if all[k] != fmt.Sprintf("v%d", i) {

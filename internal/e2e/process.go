@@ -1,13 +1,9 @@
 package e2e
 
 import (
-	"bytes"
 	"net"
-	"net/http"
-	"net/http/cookiejar"
 	"os"
 	"os/exec"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -26,7 +22,7 @@ type Process struct {
 	env  []string
 	dir  string
 	cmd  *exec.Cmd
-	logs *syncBuffer
+	logs *LogBuffer
 }
 
 // FreeAddr returns a loopback address with a port nobody listens on now.
@@ -53,7 +49,7 @@ func Start(t testing.TB, addr, dir string, env []string, name string, args ...st
 // start is Start; the helpers of this package call it.
 func start(t testing.TB, addr, dir string, env []string, name string, args ...string) *Process {
 	t.Helper()
-	p := &Process{Addr: addr, URL: "http://" + addr, t: t, name: name, args: args, env: env, dir: dir, logs: &syncBuffer{}}
+	p := &Process{Addr: addr, URL: "http://" + addr, t: t, name: name, args: args, env: env, dir: dir, logs: &LogBuffer{}}
 	p.Start()
 	t.Cleanup(func() {
 		p.Stop()
@@ -119,39 +115,3 @@ func (p *Process) Stop() {
 
 // Logs returns what the process printed so far.
 func (p *Process) Logs() string { return p.logs.String() }
-
-// Client returns an HTTP client with its own cookie jar that does not follow
-// redirects, so a test sees every Set-Cookie and Location. Cookies are kept
-// per host, not per port, so one client carries a session between servers
-// on different loopback ports, as a browser does between apps on one domain.
-func Client(t testing.TB) *http.Client {
-	t.Helper()
-	jar, err := cookiejar.New(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &http.Client{
-		Jar:     jar,
-		Timeout: 30 * time.Second,
-		CheckRedirect: func(*http.Request, []*http.Request) error {
-			return http.ErrUseLastResponse
-		},
-	}
-}
-
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"fmt"
 	"net"
 	"os"
 	"os/exec"
@@ -9,40 +10,40 @@ import (
 	"testing"
 )
 
-var (
-	buildOnce sync.Once
-	loginBin  string
-	buildErr  error
-	buildOut  []byte
-)
+// builds holds, per package path, the program this test binary built.
+var builds sync.Map // string -> func() (string, error)
 
-// LoginBinary builds examples/login once per test binary and returns its
-// path.
-func LoginBinary(t testing.TB) string {
+// Binary builds the main package at pkg, a path from the repository root
+// such as "./examples/login", once per test binary, and returns the
+// program's path. A package that does not build fails the test.
+func Binary(t testing.TB, pkg string) string {
 	t.Helper()
 	root := RepoRoot(t)
-	buildOnce.Do(func() {
+	build, _ := builds.LoadOrStore(pkg, sync.OnceValues(func() (string, error) {
 		dir, err := os.MkdirTemp("", "dancergo-e2e-")
 		if err != nil {
-			buildErr = err
-			return
+			return "", err
 		}
-		loginBin = filepath.Join(dir, "login")
-		cmd := exec.Command("go", "build", "-o", loginBin, "./examples/login")
+		bin := filepath.Join(dir, filepath.Base(pkg))
+		cmd := exec.Command("go", "build", "-o", bin, pkg)
 		cmd.Dir = root
-		buildOut, buildErr = cmd.CombinedOutput()
-	})
-	if buildErr != nil {
-		t.Fatalf("build examples/login: %v\n%s", buildErr, buildOut)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return "", fmt.Errorf("%w\n%s", err, out)
+		}
+		return bin, nil
+	}))
+	bin, err := build.(func() (string, error))()
+	if err != nil {
+		t.Fatalf("build %s: %v", pkg, err)
 	}
-	return loginBin
+	return bin
 }
 
 // StartLogin runs examples/login on a free loopback port with extra flags
 // (for instance "-config", path).
 func StartLogin(t testing.TB, flags ...string) *Process {
 	t.Helper()
-	bin := LoginBinary(t)
+	bin := Binary(t, "./examples/login")
 	addr := FreeAddr(t)
 	return start(t, addr, "", nil, bin, append([]string{"-addr", addr}, flags...)...)
 }

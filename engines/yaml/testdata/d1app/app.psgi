@@ -48,6 +48,22 @@ post '/session' => sub {
     return "ok\n";
 };
 
+# Loads the session, tells the test (a file "loaded" in the directory sync),
+# waits for its go-ahead (a file "go"), then sets a key: Dancer 1 then
+# writes back the whole session it loaded, whatever was written meanwhile.
+post '/slow' => sub {
+    my $user = session('user');
+    my $sync = param('sync');
+    open my $fh, '>', "$sync/loaded" or die "$sync/loaded: $!";
+    close $fh;
+    for (1 .. 1000) {
+        last if -e "$sync/go";
+        select(undef, undef, undef, 0.01);
+    }
+    session perl_key => 'set by Perl';
+    return "ok\n";
+};
+
 # The session as this app sees it (Dancer 1 reloads without
 # $YAML::LoadBlessed, so nested objects come back unblessed).
 get '/session' => sub {
