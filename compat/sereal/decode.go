@@ -522,6 +522,17 @@ const (
 
 // readKey reads a hash key: a string, or a COPY of an earlier string.
 func (d *decoder) readKey() (string, error) {
+	// Most keys are short ASCII byte strings, read here at once.
+	if p := d.pos + 1; p <= len(d.buf) {
+		if tag := d.buf[d.pos]; tag >= tagShortBinaryLow && tag < tagTrackFlag {
+			if n := int(tag - tagShortBinaryLow); n <= len(d.buf)-p {
+				if s := d.str[p : p+n]; isASCII(s) {
+					d.pos = p + n
+					return s, nil
+				}
+			}
+		}
+	}
 	if err := d.skipPad(); err != nil {
 		return "", err
 	}

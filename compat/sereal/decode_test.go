@@ -88,6 +88,9 @@ func TestUnmarshalTags(t *testing.T) {
 			"45 2c 63466f6f 28 aa 01 616e 01 29 08 2c 63426172 28 e1 76 29 15 2d 03 28 2b 00",
 			[]any{blessed, blessed, scalarObj, scalarObj, &perl.Object{Class: "Foo", Value: []any{}}}},
 		{"hash key in utf8", "51 27 03 e298ba 01", map[string]any{"☺": int64(1)}},
+		{"short hash key in latin-1", "51 64 636166e9 01", map[string]any{"café": int64(1)}},
+		{"tracked short hash key", "51 e1 6b 01", map[string]any{"k": int64(1)}},
+		{"pad before a hash key", "51 3f 61 6b 01", map[string]any{"k": int64(1)}},
 		{"trailing bytes ignored", "01 28", int64(1)},
 	}
 	for _, tc := range tests {
@@ -134,6 +137,7 @@ func TestUnmarshalRejects(t *testing.T) {
 		{"no body", "3df3726c0500", ErrInvalid},
 		{"suffix longer than doc", "3df3726c0505 0102", ErrInvalid},
 		{"truncated string", "3df3726c0500 26 05 6162", ErrInvalid},
+		{"truncated short hash key", "3df3726c0500 51 65 6162", ErrInvalid},
 		{"huge string length", "3df3726c0500 26 ffffffffffffffff7f 61", ErrInvalid},
 		{"huge array count", "3df3726c0500 28 2b ffffffff0f 01", ErrInvalid},
 		{"huge hash count", "3df3726c0500 28 2a ffffffff0f 6161 01", ErrInvalid},
