@@ -29,10 +29,10 @@ func (d *decoder) single(s string) (any, string, error) {
 			continue
 		}
 		if b == nil {
-			return s[start:i], s[i+1:], nil
+			return box(s[start:i]), s[i+1:], nil
 		}
 		b = append(b, s[start:i]...)
-		return string(b), s[i+1:], nil
+		return box(string(b)), s[i+1:], nil
 	}
 	return nil, "", d.errorf("unterminated single-quoted scalar")
 }
@@ -47,10 +47,10 @@ func (d *decoder) double(s string) (any, string, error) {
 		c := s[i]
 		if c == '"' {
 			if b == nil {
-				return s[start:i], s[i+1:], nil
+				return box(s[start:i]), s[i+1:], nil
 			}
 			b = append(b, s[start:i]...)
-			return string(b), s[i+1:], nil
+			return box(string(b)), s[i+1:], nil
 		}
 		if c != '\\' {
 			continue
