@@ -163,3 +163,31 @@ func TestSizeGrowsWithContent(t *testing.T) {
 		t.Fatalf("nested Size = %d, too small", nested)
 	}
 }
+
+// StringValue gives every string back unchanged, the one-byte ones from its
+// table.
+func TestStringValue(t *testing.T) {
+	for _, s := range []string{"", "\x00", "1", "x", "~", "\x7f", "é", "ab", "\xff"} {
+		if got, ok := StringValue(s).(string); !ok || got != s {
+			t.Errorf("StringValue(%q) = %#v", s, StringValue(s))
+		}
+	}
+	for c := range 128 {
+		if s := string(rune(c)); StringValue(s) != any(s) {
+			t.Errorf("StringValue(%q) = %#v", s, StringValue(s))
+		}
+	}
+}
+
+func TestFormatNumber(t *testing.T) {
+	tests := map[float64]string{
+		3.14: "3.14", 3: "3", -7: "-7", 1e15: "1000000000000000", 1e20: "1e+20",
+		1 << 53: "9.00719925474099e+15", 0.1 + 0.2: "0.3", 1e-5: "1e-05",
+		math.Inf(1): "Inf", math.Inf(-1): "-Inf", math.NaN(): "NaN",
+	}
+	for in, want := range tests {
+		if got := FormatNumber(in); got != want {
+			t.Errorf("FormatNumber(%v) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"sync"
 	"unicode/utf8"
+
+	"github.com/dancergo/dancergo/compat/perl"
 )
 
 // Unmarshal reads one YAML document as YAML.pm's loader (with
@@ -616,24 +618,5 @@ func plainValue(s string) any {
 	if s == "~" {
 		return nil
 	}
-	return box(s)
-}
-
-// oneByte holds every one-byte ASCII string as an interface value.
-var oneByte = func() (t [utf8.RuneSelf]any) {
-	for i := range t {
-		t[i] = string(rune(i))
-	}
-	return t
-}()
-
-// box returns s as an interface value. Many scalars of a session are one
-// character ("1", "x"), and for them it returns a shared interface instead
-// of allocating one, as the runtime does for small integers: a string is
-// immutable, so sharing it is invisible.
-func box(s string) any {
-	if len(s) == 1 && s[0] < utf8.RuneSelf {
-		return oneByte[s[0]]
-	}
-	return s
+	return perl.StringValue(s)
 }

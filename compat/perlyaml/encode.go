@@ -3,7 +3,6 @@ package perlyaml
 import (
 	"errors"
 	"fmt"
-	"math"
 	"reflect"
 	"slices"
 	"strconv"
@@ -327,7 +326,7 @@ func (e *encoder) node(v any, off int, inSeq bool) error {
 		e.buf = append(e.buf, '\n')
 	case float64:
 		e.buf = append(e.buf, ' ')
-		e.buf = appendPerlFloat(e.buf, x)
+		e.buf = perl.AppendNumber(e.buf, x)
 		e.buf = append(e.buf, '\n')
 	case bool:
 		if x {
@@ -574,19 +573,6 @@ func (e *encoder) key(k string, off int, compactFirst bool) error {
 		e.buf = appendBlock(e.buf, k, off+2)
 	}
 	return nil
-}
-
-// appendPerlFloat appends f as Perl prints a number (%.15g; Inf, -Inf, NaN).
-func appendPerlFloat(b []byte, f float64) []byte {
-	switch {
-	case math.IsNaN(f):
-		return append(b, "NaN"...)
-	case math.IsInf(f, 1):
-		return append(b, "Inf"...)
-	case math.IsInf(f, -1):
-		return append(b, "-Inf"...)
-	}
-	return strconv.AppendFloat(b, f, 'g', 15, 64)
 }
 
 // validClass reports whether YAML.pm's loader re-blesses into class: it

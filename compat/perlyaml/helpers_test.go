@@ -94,7 +94,7 @@ func perlView(v any) any {
 	case int64:
 		return strconv.FormatInt(x, 10)
 	case float64:
-		return string(appendPerlFloat(nil, x))
+		return perl.FormatNumber(x)
 	case bool:
 		if x {
 			return "1"

@@ -63,17 +63,3 @@ func TestControls(t *testing.T) {
 		}
 	}
 }
-
-// box gives every string back unchanged, the one-byte ones from its table.
-func TestBox(t *testing.T) {
-	for _, s := range []string{"", "\x00", "1", "x", "~", "\x7f", "é", "ab", "\xff"} {
-		if got, ok := box(s).(string); !ok || got != s {
-			t.Errorf("box(%q) = %#v", s, box(s))
-		}
-	}
-	for c := range 128 {
-		if s := string(rune(c)); box(s) != any(s) {
-			t.Errorf("box(%q) = %#v", s, box(s))
-		}
-	}
-}

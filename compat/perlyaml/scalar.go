@@ -3,6 +3,8 @@ package perlyaml
 import (
 	"strings"
 	"unicode/utf8"
+
+	"github.com/dancergo/dancergo/compat/perl"
 )
 
 // quoted reads the single- or double-quoted scalar at the front of s (one
@@ -29,10 +31,10 @@ func (d *decoder) single(s string) (any, string, error) {
 			continue
 		}
 		if b == nil {
-			return box(s[start:i]), s[i+1:], nil
+			return perl.StringValue(s[start:i]), s[i+1:], nil
 		}
 		b = append(b, s[start:i]...)
-		return box(string(b)), s[i+1:], nil
+		return perl.StringValue(string(b)), s[i+1:], nil
 	}
 	return nil, "", d.errorf("unterminated single-quoted scalar")
 }
@@ -47,10 +49,10 @@ func (d *decoder) double(s string) (any, string, error) {
 		c := s[i]
 		if c == '"' {
 			if b == nil {
-				return box(s[start:i]), s[i+1:], nil
+				return perl.StringValue(s[start:i]), s[i+1:], nil
 			}
 			b = append(b, s[start:i]...)
-			return box(string(b)), s[i+1:], nil
+			return perl.StringValue(string(b)), s[i+1:], nil
 		}
 		if c != '\\' {
 			continue

@@ -278,7 +278,7 @@ func (d *decoder) readTagged(tag byte, start int) (v any, container bool, err er
 		return int64(tag) - 32, false, nil
 	case tag >= tagShortBinaryLow:
 		s, err := d.readBytesString(int(tag-tagShortBinaryLow), false)
-		return box(s), false, err
+		return perl.StringValue(s), false, err
 	case tag >= tagHashRefLow:
 		v, err = d.readHash(int(tag - tagHashRefLow))
 		return v, false, err
@@ -327,7 +327,7 @@ func (d *decoder) readTagged(tag byte, start int) (v any, container bool, err er
 			return nil, false, err
 		}
 		s, err := d.readBytesString(n, tag == tagStrUTF8)
-		return box(s), false, err
+		return perl.StringValue(s), false, err
 	case tagRefN:
 		v, err = d.readRefN()
 		return v, false, err
@@ -693,25 +693,6 @@ func isASCII(s string) bool {
 		}
 	}
 	return true
-}
-
-// oneByte holds every one-byte ASCII string as an interface value.
-var oneByte = func() (t [utf8.RuneSelf]any) {
-	for i := range t {
-		t[i] = string(rune(i))
-	}
-	return t
-}()
-
-// box returns s as an interface value. Many strings of a session are one
-// character ("x", "1"), and for them it returns a shared interface instead
-// of allocating one, as the runtime does for small integers: a string is
-// immutable, so sharing it is invisible.
-func box(s string) any {
-	if len(s) == 1 && s[0] < utf8.RuneSelf {
-		return oneByte[s[0]]
-	}
-	return s
 }
 
 // latin1 turns a Perl byte string into Go text: one character per byte.

@@ -378,7 +378,7 @@ func (e *encoder) float(f float64) {
 	}
 	e.buf = append(e.buf, opScalar, 0)
 	at := len(e.buf)
-	e.buf = appendNumber(e.buf, f)
+	e.buf = perl.AppendNumber(e.buf, f)
 	e.buf[at-1] = byte(len(e.buf) - at)
 }
 
