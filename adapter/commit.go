@@ -5,8 +5,8 @@ import (
 	"time"
 )
 
-// commit writes what the request changed to the store and sets the cookie on
-// h. It runs once, before the response headers go out. It returns the
+// commit writes what the request changed to the store and sets the cookie
+// through setCookie. It runs once, before the response headers go out. It returns the
 // request's store failure, if any, so that the response can become an error.
 func (s *Session) commit(setCookie func(value string, expire bool)) error {
 	s.mu.Lock()

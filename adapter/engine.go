@@ -68,3 +68,13 @@ type CookieNamer interface {
 	// CookieName returns the session cookie's name.
 	CookieName() string
 }
+
+// SizeChecker is implemented by engines with a hard size limit that only an
+// encoding reveals: the Cookie engine, whose whole session must fit in the
+// 4096 bytes a browser keeps. Set calls CheckSize with the session as it
+// would be after the change, and refuses the value with the error it
+// returns (wrapping ErrTooLarge), so the handler hears of it at once and
+// the session stays as it was.
+type SizeChecker interface {
+	CheckSize(rec Record) error
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 	"sync"
@@ -92,17 +93,36 @@ func (s *Session) Set(key string, value any) error {
 }
 
 // checkSize refuses a value that would make the session larger than the
-// manager's MaxSize. Callers hold s.mu and have loaded.
+// manager's MaxSize, or than what the engine can hold (SizeChecker).
+// Callers hold s.mu and have loaded.
 func (s *Session) checkSize(key string, v any) error {
-	if s.m.MaxSize <= 0 {
+	if s.m.MaxSize > 0 {
+		size := perl.Size(s.rec.Values) + perl.Size(v) + len(key) + 2
+		if old, ok := s.rec.Values[key]; ok {
+			size -= perl.Size(old) + len(key) + 2
+		}
+		if size > s.m.MaxSize {
+			return fmt.Errorf("%w: setting %q would make the session about %d bytes, limit %d (session_max_size)", ErrTooLarge, key, size, s.m.MaxSize)
+		}
+	}
+	sc, ok := s.m.Engine.(SizeChecker)
+	if !ok {
 		return nil
 	}
-	size := perl.Size(s.rec.Values) + perl.Size(v) + len(key) + 2
-	if old, ok := s.rec.Values[key]; ok {
-		size -= perl.Size(old) + len(key) + 2
+	trial := Record{ID: s.rec.ID, Values: maps.Clone(s.rec.Values), Deadline: s.rec.Deadline}
+	trial.Values[key] = v
+	if trial.ID == "" {
+		// A new session gets its id only once the value is accepted; an id
+		// of the same shape makes the trial the same size.
+		id, err := s.m.Engine.NewID()
+		if err != nil {
+			return fmt.Errorf("dancergo: new session id: %w", err)
+		}
+		trial.ID = id
+		trial.Values[idKey] = id
 	}
-	if size > s.m.MaxSize {
-		return fmt.Errorf("%w: setting %q would make the session about %d bytes, limit %d (session_max_size)", ErrTooLarge, key, size, s.m.MaxSize)
+	if err := sc.CheckSize(trial); err != nil {
+		return fmt.Errorf("dancergo: session key %q: %w", key, err)
 	}
 	return nil
 }

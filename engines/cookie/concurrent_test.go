@@ -1,6 +1,7 @@
 package cookie
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -30,7 +31,12 @@ func sessionServer(t testing.TB, logs io.Writer) *httptest.Server {
 	mux.HandleFunc("POST /session", func(w http.ResponseWriter, r *http.Request) {
 		_ = r.ParseForm()
 		for k, v := range r.PostForm {
-			if err := adapter.From(r).Set(k, v[0]); err != nil {
+			err := adapter.From(r).Set(k, v[0])
+			if errors.Is(err, adapter.ErrTooLarge) {
+				http.Error(w, err.Error(), http.StatusRequestEntityTooLarge)
+				return
+			}
+			if err != nil {
 				return
 			}
 		}
@@ -94,10 +100,10 @@ func BenchmarkLostUpdates(b *testing.B) {
 	b.ReportMetric(float64(total)/float64(b.N), fmt.Sprintf("lost/%d", n))
 }
 
-// TestCookieTooLargeThroughTheAdapter: a session whose cookie would pass
-// what a browser keeps (4096 bytes) is refused at the end of the request:
-// the response is a 500 with one log line and no cookie, and the browser's
-// session stays as it was.
+// TestCookieTooLargeThroughTheAdapter: a value that would make the cookie
+// pass what a browser keeps (4096 bytes) is refused by Set itself, so the
+// handler can answer (here 413); no cookie is sent, nothing is logged as a
+// store failure, and the browser's session stays as it was.
 func TestCookieTooLargeThroughTheAdapter(t *testing.T) {
 	var logs strings.Builder
 	srv := sessionServer(t, &logs)
@@ -110,14 +116,19 @@ func TestCookieTooLargeThroughTheAdapter(t *testing.T) {
 		x = x*1664525 + 1013904223
 		big.WriteByte("abcdefghijklmnopqrstuvwxyz0123456789"[x>>27])
 	}
-	if r := e2e.Send(t, c, http.MethodPost, srv.URL+"/session", url.Values{"big": {big.String()}}); r.Code != http.StatusInternalServerError || r.SetCookie() != "" {
-		t.Fatalf("oversized cookie: %d, Set-Cookie %q; want 500 and no cookie", r.Code, r.SetCookie())
+	r := e2e.Send(t, c, http.MethodPost, srv.URL+"/session", url.Values{"big": {big.String()}})
+	if r.Code != http.StatusRequestEntityTooLarge || r.SetCookie() != "" || !strings.Contains(r.Body, "a browser keeps") {
+		t.Fatalf("oversized cookie: %d %q, Set-Cookie %q; want Set to refuse it", r.Code, r.Body, r.SetCookie())
 	}
-	if n := strings.Count(logs.String(), "\n"); n != 1 || !strings.Contains(logs.String(), "too large") {
-		t.Errorf("want one log line saying the session is too large:\n%s", logs.String())
+	if logs.Len() != 0 {
+		t.Errorf("a refused value is the handler's business, not a store failure; logged:\n%s", logs.String())
 	}
 	if body := e2e.Send(t, c, http.MethodGet, srv.URL+"/session", nil).Body; !strings.Contains(body, `"user":"alice"`) || strings.Contains(body, "big") {
 		t.Fatalf("after the refused write: %s", body)
+	}
+	// A value that fits is still accepted.
+	if r := e2e.Send(t, c, http.MethodPost, srv.URL+"/session", url.Values{"small": {big.String()[:1000]}}); r.Code != http.StatusOK || r.SetCookie() == "" {
+		t.Fatalf("a value that fits: %d, Set-Cookie %q", r.Code, r.SetCookie())
 	}
 }
 

@@ -247,6 +247,14 @@ func (e *Engine) Save(_ context.Context, rec adapter.Record, _ []string) (string
 	return token, nil
 }
 
+// CheckSize reports, with an error wrapping adapter.ErrTooLarge, a session
+// whose cookie would pass the size limit. The adapter calls it on every Set,
+// so a handler learns at once that a value does not fit.
+func (e *Engine) CheckSize(rec adapter.Record) error {
+	_, err := e.Save(context.Background(), rec, nil)
+	return err
+}
+
 // Delete does nothing: a cookie session has no server-side copy to delete.
 // The adapter expires the browser's cookie when a session is destroyed, but
 // a copy of the old cookie remains valid until it expires.
