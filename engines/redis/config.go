@@ -14,6 +14,8 @@ import (
 	"github.com/alexedwards/scs/v2"
 
 	"github.com/dancergo/dancergo/compat/config"
+	"github.com/dancergo/dancergo/compat/perl"
+	"github.com/dancergo/dancergo/compat/storable"
 )
 
 // Defaults of the redis_* settings.
@@ -59,13 +61,18 @@ type Config struct {
 	Codec scs.Codec
 }
 
-// codecs are the names redis_codec accepts. This is the extension point for
-// more codecs (Storable, Sereal, JSON): add a line here with a constructor
-// reading its own settings. JSON is not offered yet: the value model's JSON
-// form cannot tell a hash holding "__class__" from a blessed object, nor 1.0
-// from 1, so it would not round-trip every session.
+// codecs are the names redis_codec accepts; add a line here, with a
+// constructor reading its own settings, for another. JSON is not offered:
+// the value model's JSON form cannot tell a hash holding "__class__" from a
+// blessed object, nor 1.0 from 1, so it would not round-trip every session.
 var codecs = map[string]func(*config.Settings) (scs.Codec, error){
+	// gob: scs's own, what an unchanged scs app reads.
 	"gob": func(*config.Settings) (scs.Codec, error) { return scs.GobCodec{}, nil },
+	// binary: the value model's compact codec; only dancergo reads it.
+	"binary": func(*config.Settings) (scs.Codec, error) { return perl.BinaryCodec{}, nil },
+	// storable: Storable nfreeze of the plain session hash, which Perl's
+	// Storable::thaw reads (no deadline inside: Redis's expiry is the one).
+	"storable": func(*config.Settings) (scs.Codec, error) { return storable.Codec{}, nil },
 }
 
 // ReadConfig reads the redis_* settings of s. Unset keys keep their
