@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+	"time"
 )
 
 // builds holds, per package path, the program this test binary built.
@@ -20,7 +21,8 @@ func Binary(t testing.TB, pkg string) string {
 	t.Helper()
 	root := RepoRoot(t)
 	build, _ := builds.LoadOrStore(pkg, sync.OnceValues(func() (string, error) {
-		dir, err := os.MkdirTemp("", "dancergo-e2e-")
+		sweepOldBuilds()
+		dir, err := os.MkdirTemp("", buildDirPrefix)
 		if err != nil {
 			return "", err
 		}
@@ -37,6 +39,29 @@ func Binary(t testing.TB, pkg string) string {
 		t.Fatalf("build %s: %v", pkg, err)
 	}
 	return bin
+}
+
+// buildDirPrefix names the directories Binary builds into. A test binary
+// cannot remove its own when it exits (the programs serve until then), so
+// each run sweeps away those that earlier runs left.
+const buildDirPrefix = "dancergo-e2e-"
+
+// staleBuild is how old a build directory must be before a later run
+// removes it: far longer than any test run.
+const staleBuild = 6 * time.Hour
+
+var sweepOnce sync.Once
+
+// sweepOldBuilds removes build directories of earlier test runs.
+func sweepOldBuilds() {
+	sweepOnce.Do(func() {
+		old, _ := filepath.Glob(filepath.Join(os.TempDir(), buildDirPrefix+"*"))
+		for _, dir := range old {
+			if fi, err := os.Lstat(dir); err == nil && fi.IsDir() && time.Since(fi.ModTime()) > staleBuild {
+				_ = os.RemoveAll(dir)
+			}
+		}
+	})
 }
 
 // StartLogin runs examples/login on a free loopback port with extra flags
